@@ -1,0 +1,38 @@
+// Bundles the extension, the standalone debug adapter, the CLI and the host worker with esbuild.
+//   node scripts/build.mjs            development build with source maps
+//   node scripts/build.mjs --release  minified, no source maps (what `npm run package` ships)
+//   node scripts/build.mjs --watch    development build, rebuilt on change
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const release = process.argv.includes('--release');
+const watch = process.argv.includes('--watch');
+
+/** Entry points that exist; later issues add theirs without touching this list's shape. */
+const entries = {
+  extension: 'src/extension/extension.ts',
+  debugAdapter: 'src/debug/debugAdapter.ts',
+  cli: 'src/cli/main.ts',
+  hostWorker: 'src/wasi/runner/hostWorker.ts',
+};
+const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
+
+const options = {
+  entryPoints,
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  minify: release,
+  sourcemap: release ? false : 'linked',
+  logLevel: 'info',
+};
+
+if (watch) {
+  const ctx = await esbuild.context(options);
+  await ctx.watch();
+} else {
+  await esbuild.build(options);
+}
