@@ -1,9 +1,11 @@
+// The extension's entry: each feature registers itself from its own file.
 import * as vscode from 'vscode';
+import { registerGoToolchainCommands } from './goToolchain';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Features register here as they land.
+export function activate(context: vscode.ExtensionContext): void {
+  registerGoToolchainCommands(context);
 }
 
 export function deactivate(): void {
-  // Nothing to release yet.
+  // Registered features are disposed through context.subscriptions.
 }

@@ -1,6 +1,6 @@
 // Builds the Go programs under test/fixtures/go for wasip1 with the real toolchain, once per test run.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -38,13 +38,30 @@ export function buildGoFixture(name: string, buildFlags: string[] = []): Promise
 
 async function compile(name: string, buildFlags: string[]): Promise<string> {
   mkdirSync(wasmCacheDir, { recursive: true });
-  const suffix = buildFlags.length ? '-' + buildFlags.join('_').replace(/[^A-Za-z0-9_.-]/g, '') : '';
-  const output = path.join(wasmCacheDir, `${name.replace(/[\\/]/g, '_')}${suffix}.wasm`);
-  await run(testGoBinary(), ['build', '-o', output, ...buildFlags, './' + name], {
+  const toolchain = process.env.GOTOOLCHAIN && process.env.GOTOOLCHAIN !== 'local' ? process.env.GOTOOLCHAIN : '';
+  const variant = [...buildFlags, toolchain].filter(Boolean).join('_').replace(/[^A-Za-z0-9_.-]/g, '');
+  const output = path.join(wasmCacheDir, `${name.replace(/[\\/]/g, '_')}${variant ? '-' + variant : ''}.wasm`);
+  if (isFresh(output, path.join(goFixturesDir, name))) return output;
+  // Test files run in parallel processes: build to a private name, then rename atomically.
+  const temporary = `${output}.${process.pid}.tmp`;
+  await run(testGoBinary(), ['build', '-o', temporary, ...buildFlags, './' + name], {
     cwd: goFixturesDir,
     env: { ...process.env, GOOS: 'wasip1', GOARCH: 'wasm', GOFLAGS: '-buildvcs=false', GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'local' },
     maxBuffer: 16 * 1024 * 1024,
   });
-  if (!statSync(output).size) throw new Error(`go build produced an empty ${output}`);
+  if (!statSync(temporary).size) throw new Error(`go build produced an empty ${temporary}`);
+  renameSync(temporary, output);
   return output;
+}
+
+/** True when output exists and is newer than every file of the fixture and go.mod. */
+function isFresh(output: string, sourceDir: string): boolean {
+  if (!existsSync(output)) return false;
+  const built = statSync(output).mtimeMs;
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
+      const full = path.join(dir, entry.name);
+      return Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+    }, 0);
+  return built > Math.max(newest(sourceDir), statSync(path.join(goFixturesDir, 'go.mod')).mtimeMs);
 }

@@ -1,0 +1,104 @@
+// The `wasip1` command: runs WASI preview 1 modules in the embedded host, outside the editor.
+import { readFileSync } from 'node:fs';
+import { ExitStatus } from './exitStatus';
+import { parseRunArguments, runUsage, UsageError } from './runArguments';
+import { prepareGuestModule, GuestModuleError } from '../wasi/guestModule';
+import { runWasi, type RunResult } from '../wasi/runner/runWasi';
+
+const mainUsage = `Usage: wasip1 <command> [ARGS...]
+
+Commands:
+  run     Run a WASI preview 1 module (see: wasip1 run --help)
+
+With GOOS=wasip1 GOARCH=wasm, "go run" and "go test" use this host when the
+go_wasip1_wasm_exec script shipped beside this command is on PATH.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(mainUsage);
+    return command === undefined ? ExitStatus.usage : 0;
+  }
+  if (command !== 'run') {
+    process.stderr.write(`wasip1: unknown command "${command}"\n\n${mainUsage}`);
+    return ExitStatus.usage;
+  }
+  if (rest.includes('-h') || rest.includes('--help')) {
+    const moduleIndex = rest.findIndex((a) => !a.startsWith('-'));
+    const helpIndex = rest.findIndex((a) => a === '-h' || a === '--help');
+    if (moduleIndex < 0 || helpIndex < moduleIndex) {
+      process.stdout.write(runUsage);
+      return 0;
+    }
+  }
+  let options;
+  try {
+    options = parseRunArguments(rest, process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`wasip1 run: ${error.message}\n\n${runUsage}`);
+    return ExitStatus.usage;
+  }
+
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(options.module);
+  } catch (error) {
+    process.stderr.write(`wasip1: cannot read ${options.module}: ${(error as Error).message}\n`);
+    return ExitStatus.noInput;
+  }
+  let module: WebAssembly.Module;
+  try {
+    module = await prepareGuestModule(bytes, options.module);
+  } catch (error) {
+    if (!(error instanceof GuestModuleError)) throw error;
+    process.stderr.write(`wasip1: ${error.message}\n`);
+    return error.reason === 'imports' ? ExitStatus.unsatisfiedImports : ExitStatus.badModule;
+  }
+
+  const guest = runWasi({
+    module,
+    args: options.args,
+    env: options.env,
+    preopens: options.preopens,
+    stdin: 'inherit',
+    stdout: 'inherit',
+    stderr: 'inherit',
+    stackSizeMb: options.stackSizeMb,
+  });
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    guest.stop();
+  });
+  const result = await guest.done;
+  return interrupted ? ExitStatus.interrupted : exitStatusOf(result, options.module);
+}
+
+function exitStatusOf(result: RunResult, module: string): number {
+  switch (result.kind) {
+    case 'exit':
+      return result.code;
+    case 'trap': {
+      const where = result.functions.length ? ` in ${result.functions[0]}` : '';
+      process.stderr.write(`wasip1: ${module} trapped (${result.trapKind}): ${result.detail}${where}\n`);
+      return ExitStatus.trap;
+    }
+    case 'stopped':
+      return ExitStatus.interrupted;
+    case 'error':
+      process.stderr.write(`wasip1: ${result.message}\n`);
+      return ExitStatus.internal;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    process.stderr.write(`wasip1: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = ExitStatus.internal;
+  },
+);
