@@ -29,6 +29,9 @@ export const RiFlags = { RECV_PEEK: 1, RECV_WAITALL: 2 } as const;
 
 export const RoFlags = { RECV_DATA_TRUNCATED: 1 } as const;
 
+/** sock_send's flags: the spec defines no bits yet. */
+export const SiFlags = {} as const;
+
 export const SdFlags = { RD: 1, WR: 2 } as const;
 
 export const Preopentype = { DIR: 0 } as const;
@@ -85,7 +88,7 @@ export const enumsByName = {
 
 export const flagsByName = {
   fdflags: FdFlags, oflags: OFlags, lookupflags: LookupFlags, fstflags: FstFlags, subclockflags: SubclockFlags,
-  eventrwflags: EventRwFlags, riflags: RiFlags, roflags: RoFlags, sdflags: SdFlags, rights: Rights,
+  eventrwflags: EventRwFlags, riflags: RiFlags, roflags: RoFlags, siflags: SiFlags, sdflags: SdFlags, rights: Rights,
 } as const;
 
 /** `formatFlags(FdFlags, 5)` is `"APPEND|NONBLOCK"`; unknown bits print in hex. */
