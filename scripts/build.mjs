@@ -17,8 +17,7 @@ const entries = {
 };
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
 
-const options = {
-  entryPoints,
+const shared = {
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -30,9 +29,12 @@ const options = {
   logLevel: 'info',
 };
 
+// One build per entry: a broken entry fails the build without hiding the others' results.
+const builds = Object.entries(entryPoints).map(([name, file]) => ({ ...shared, entryPoints: { [name]: file } }));
+
 if (watch) {
-  const ctx = await esbuild.context(options);
-  await ctx.watch();
+  for (const options of builds) await (await esbuild.context(options)).watch();
 } else {
-  await esbuild.build(options);
+  const results = await Promise.allSettled(builds.map((options) => esbuild.build(options)));
+  if (results.some((r) => r.status === 'rejected')) process.exit(1);
 }
