@@ -1,11 +1,21 @@
 // The extension's entry: each feature registers itself from its own file.
 import * as vscode from 'vscode';
 import { registerGoToolchainCommands } from './goToolchain';
+import { registerWasip1DebugConfigurations } from './wasip1DebugConfiguration';
 import { registerWasip1Tasks } from './wasip1Tasks';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns to other extensions and tests. */
+export interface Wasip1ExtensionApi {
+  /** How long activate() took, in ms: activation must stay cheap, everything else is lazy. */
+  readonly activationTimeMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): Wasip1ExtensionApi {
+  const started = performance.now();
   registerGoToolchainCommands(context);
   registerWasip1Tasks(context);
+  registerWasip1DebugConfigurations(context);
+  return { activationTimeMs: performance.now() - started };
 }
 
 export function deactivate(): void {

@@ -1,6 +1,6 @@
 // Finds the Go toolchain from the user's settings: ours, then the Go extension's.
 import * as vscode from 'vscode';
-import { findGo, type GoInstallation } from '../gotool/goDiscovery';
+import { clearGoDiscoveryCache, findGo, type GoInstallation } from '../gotool/goDiscovery';
 
 /** Reads wasip1.goPath, go.alternateTools.go, go.goroot and go.toolsEnvVars for a workspace folder. */
 export function goDiscoveryInput(folder?: vscode.WorkspaceFolder): Parameters<typeof findGo>[0] {
@@ -22,6 +22,11 @@ export function findWorkspaceGo(folder?: vscode.WorkspaceFolder): Promise<GoInst
 
 export function registerGoToolchainCommands(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (['wasip1.goPath', 'go.alternateTools', 'go.goroot', 'go.toolsEnvVars'].some((key) => event.affectsConfiguration(key))) {
+        clearGoDiscoveryCache();
+      }
+    }),
     vscode.commands.registerCommand('wasip1.showGoVersion', async () => {
       try {
         const go = await findWorkspaceGo();

@@ -1,0 +1,160 @@
+// Installs the VS Code server that ships in the `code-server` npm package into .vscode-test/, so the
+// extension-host tests have a real VS Code on machines that cannot download desktop VS Code.
+//   node scripts/vscode-host/setup.mjs          install unless already installed
+//   node scripts/vscode-host/setup.mjs --force  reinstall
+// It is kept out of our devDependencies on purpose: its postinstall compiles native modules for a
+// minute and pulls ~300 MB that only this test layer needs.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const codeServerVersion = '4.100.3';
+// @vscode/ripgrep is pinned by code-server 4.100.3; its postinstall reads the cache entry named after
+// the ripgrep release it would otherwise fetch from GitHub.
+const ripgrepPackageVersion = '1.15.11';
+const ripgrepCacheFile = 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const codeServerDir = path.join(repoRoot, '.vscode-test', `code-server-${codeServerVersion}`);
+const markerFile = path.join(codeServerDir, '.installed');
+export const chromiumPath = process.env.WASIP1_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Where server-main.js lives once installed: the VS Code server inside code-server. */
+export function serverMainPath() {
+  return path.join(codeServerDir, 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
+}
+
+export function isInstalled() {
+  return existsSync(markerFile) && existsSync(serverMainPath());
+}
+
+class SetupError extends Error {}
+
+/** The prefix holding include/node of the running Node (/usr for Debian's nodejs). */
+function nodeHeadersDir() {
+  return process.env.npm_config_nodedir || path.resolve(path.dirname(process.execPath), '..');
+}
+
+function findOnPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, name);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Fails early with the apt-get line to run, instead of a node-gyp or ripgrep error a minute later. */
+function checkSystemPackages() {
+  const missing = [];
+  if (!existsSync(chromiumPath)) missing.push('chromium');
+  const rg = findOnPath('rg');
+  if (!rg) missing.push('ripgrep');
+  // node-pty and kerberos (code-server dependencies) compile against these headers.
+  if (!existsSync('/usr/include/gssapi/gssapi.h') && !existsSync('/usr/include/krb5.h')) missing.push('libkrb5-dev');
+  if (!existsSync(path.join(nodeHeadersDir(), 'include', 'node', 'node.h'))) {
+    missing.push(`Node.js headers (${nodeHeadersDir()}/include/node; set npm_config_nodedir to a Node install that has them)`);
+  }
+  if (missing.length) {
+    throw new SetupError(
+      `missing system packages: ${missing.join(', ')}\n` +
+        `  apt-get update && apt-get install -y chromium ripgrep libkrb5-dev`,
+    );
+  }
+  return rg;
+}
+
+/**
+ * Puts Debian's rg where @vscode/ripgrep's postinstall looks before downloading from GitHub,
+ * which is unreachable here and would fail the whole install.
+ */
+function seedRipgrepCache(rgPath) {
+  const cacheDir = path.join(process.env.TMPDIR || os.tmpdir(), `vscode-ripgrep-cache-${ripgrepPackageVersion}`);
+  const tarball = path.join(cacheDir, ripgrepCacheFile);
+  if (existsSync(tarball) && statSync(tarball).size > 0) return;
+  mkdirSync(cacheDir, { recursive: true });
+  const staging = mkdtempSync(path.join(os.tmpdir(), 'wasip1-rg-'));
+  try {
+    copyFileSync(rgPath, path.join(staging, 'rg'));
+    execFileSync('tar', ['-czf', tarball, '-C', staging, 'rg']);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function npmInstall() {
+  mkdirSync(codeServerDir, { recursive: true });
+  writeFileSync(
+    path.join(codeServerDir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'wasip1-vscode-test-host',
+        private: true,
+        description: 'Throwaway install of code-server for the extension-host tests.',
+        // npm 11 only warns about unapproved install scripts today, but code-server is unusable
+        // without its postinstall (it installs and compiles the VS Code server's own modules).
+        allowScripts: { [`code-server@${codeServerVersion}`]: true, argon2: true },
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  const env = {
+    ...process.env,
+    // Postinstall scripts refuse to run as root without it (CI containers run as root).
+    npm_config_unsafe_perm: 'true',
+    // node-pty's postinstall runs `npx node-gyp`, which must not stop to ask.
+    npm_config_yes: 'true',
+    // Build native modules against the local headers instead of downloading them.
+    npm_config_nodedir: nodeHeadersDir(),
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+    npm_config_update_notifier: 'false',
+  };
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  return new Promise((resolve, reject) => {
+    const child = spawn(npm, ['install', '--no-save', '--no-package-lock', `code-server@${codeServerVersion}`], {
+      cwd: codeServerDir,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new SetupError(`npm install code-server@${codeServerVersion} failed (${signal ?? 'exit ' + code}) in ${codeServerDir}`));
+    });
+  });
+}
+
+/** Installs code-server unless a previous run finished; returns the path of server-main.js. */
+export async function ensureCodeServer({ force = false, log = (line) => console.log(line) } = {}) {
+  if (!force && isInstalled()) return serverMainPath();
+  const rg = checkSystemPackages();
+  const started = performance.now();
+  log(`[vscode-host] installing code-server@${codeServerVersion} into ${path.relative(repoRoot, codeServerDir)} (about a minute, once)`);
+  rmSync(markerFile, { force: true });
+  seedRipgrepCache(rg);
+  await npmInstall();
+  if (!existsSync(serverMainPath())) {
+    throw new SetupError(`code-server installed but ${serverMainPath()} is missing`);
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  writeFileSync(markerFile, JSON.stringify({ version: codeServerVersion, installedAt: new Date().toISOString(), seconds: Number(seconds) }) + '\n');
+  log(`[vscode-host] code-server@${codeServerVersion} installed in ${seconds} s`);
+  return serverMainPath();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const force = process.argv.includes('--force');
+  try {
+    if (!force && isInstalled()) {
+      console.log(`[vscode-host] code-server@${codeServerVersion} already installed in ${path.relative(repoRoot, codeServerDir)}`);
+    } else {
+      await ensureCodeServer({ force });
+    }
+  } catch (error) {
+    console.error(`[vscode-host] setup failed: ${error instanceof SetupError ? error.message : error?.stack ?? error}`);
+    process.exit(1);
+  }
+}
