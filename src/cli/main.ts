@@ -50,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let module: WebAssembly.Module;
   try {
-    module = await prepareGuestModule(bytes, options.module);
+    module = (await prepareGuestModule(bytes, options.module)).module;
   } catch (error) {
     if (!(error instanceof GuestModuleError)) throw error;
     process.stderr.write(`wasip1: ${error.message}\n`);

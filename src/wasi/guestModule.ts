@@ -1,6 +1,9 @@
 // Loads a guest module before anything runs, so that every reason it cannot run is one clear
 // line: not wasm, a truncated or malformed module, another WASI version, or imports nobody supplies.
-import { wasiFunctionByName, WASI_MODULE } from './spec/catalogue';
+import { parseWasmModule, type WasmModule } from '../wasm/moduleReader';
+import { formatFuncType } from '../wasm/wasmTypes';
+import { WasmFormatError } from '../wasm/wasmFormatError';
+import { wasiFunctionByName, wasmSignature, WASI_MODULE } from './spec/catalogue';
 
 export type GuestModuleProblem = 'not-wasm' | 'component' | 'malformed' | 'imports';
 
@@ -10,62 +13,72 @@ export class GuestModuleError extends Error {
   }
 }
 
-const MAGIC = [0x00, 0x61, 0x73, 0x6d];
+export interface PreparedGuest {
+  module: WebAssembly.Module;
+  /** The parsed binary: names for traps, imports, and (for Go) the pclntab. */
+  parsed: WasmModule;
+}
 
 /**
- * Compiles `bytes` and checks its imports. `supplied` lists the functions of other import
- * modules the embedder provides (user host modules), by module name.
+ * Parses, compiles and checks a module's imports. `supplied` maps each extra import module the
+ * embedder provides (user host modules) to the functions it exports, with their arity.
  */
 export async function prepareGuestModule(
   bytes: Uint8Array,
   displayName: string,
-  supplied: Readonly<Record<string, readonly string[]>> = {},
-): Promise<WebAssembly.Module> {
-  checkHeader(bytes, displayName);
+  supplied: Readonly<Record<string, Readonly<Record<string, number>>>> = {},
+): Promise<PreparedGuest> {
+  let parsed: WasmModule;
+  try {
+    parsed = parseWasmModule(bytes);
+  } catch (error) {
+    if (!(error instanceof WasmFormatError)) throw error;
+    const reason = error.reason === 'not-wasm' ? 'not-wasm' : error.reason === 'component' ? 'component' : 'malformed';
+    throw new GuestModuleError(reason, `${displayName}: ${error.message}`);
+  }
   let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compile(bytes);
+    module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   } catch (error) {
     throw new GuestModuleError('malformed', `${displayName} is not a valid wasm module: ${(error as Error).message}`);
   }
-  checkImports(module, displayName, supplied);
-  return module;
+  checkImports(parsed, displayName, supplied);
+  return { module, parsed };
 }
 
-function checkHeader(bytes: Uint8Array, displayName: string): void {
-  if (bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) {
-    const what =
-      bytes.length === 0 ? 'an empty file'
-      : bytes[0] === 0x7f && bytes[1] === 0x45 ? 'a native executable (ELF), not wasm: build with GOOS=wasip1 GOARCH=wasm'
-      : bytes.length < 8 && MAGIC.every((b, i) => i >= bytes.length || bytes[i] === b) ? 'truncated: it ends inside the wasm header'
-      : 'not a wasm file (no \\0asm header)';
-    throw new GuestModuleError('not-wasm', `${displayName} is ${what}`);
-  }
-  const version = bytes[4] | (bytes[5] << 8);
-  const layer = bytes[6] | (bytes[7] << 8);
-  if (layer === 1) {
-    throw new GuestModuleError('component', `${displayName} is a WebAssembly component (WASI preview 2), not a preview 1 module`);
-  }
-  if (version !== 1) {
-    throw new GuestModuleError('malformed', `${displayName} has wasm binary version ${version}; only version 1 modules run here`);
-  }
-}
-
-function checkImports(module: WebAssembly.Module, displayName: string, supplied: Readonly<Record<string, readonly string[]>>): void {
-  const missing: string[] = [];
-  for (const entry of WebAssembly.Module.imports(module)) {
-    if (entry.kind !== 'function') {
-      missing.push(`${entry.module}.${entry.name} (${entry.kind}): only functions can be imported`);
-    } else if (entry.module === WASI_MODULE) {
-      if (!wasiFunctionByName.has(entry.name)) missing.push(`${entry.module}.${entry.name}: not a WASI preview 1 function`);
-    } else if (!supplied[entry.module]?.includes(entry.name)) {
-      missing.push(`${entry.module}.${entry.name}: no host module supplies "${entry.module}" (supply one with --import ${entry.module}=FILE.mjs)`);
+function checkImports(parsed: WasmModule, displayName: string, supplied: Readonly<Record<string, Readonly<Record<string, number>>>>): void {
+  const problems: string[] = [];
+  for (const entry of parsed.imports) {
+    const qualified = `${entry.module}.${entry.name}`;
+    if (entry.kind !== 'func') {
+      if (entry.kind !== 'memory') problems.push(`${qualified} (${entry.kind}): only functions and memory can be imported`);
+      continue;
+    }
+    const signature = formatFuncType(entry.type);
+    if (entry.module === WASI_MODULE) {
+      const spec = wasiFunctionByName.get(entry.name);
+      if (!spec) {
+        problems.push(`${qualified} ${signature}: not a WASI preview 1 function`);
+      } else {
+        const expected = wasmSignature(spec);
+        if (formatFuncType(expected) !== signature) problems.push(`${qualified} ${signature}: WASI defines it as ${formatFuncType(expected)}`);
+      }
+      continue;
+    }
+    const arity = supplied[entry.module]?.[entry.name];
+    if (arity === undefined) {
+      const hint = supplied[entry.module]
+        ? `the host module for "${entry.module}" has no function "${entry.name}"`
+        : `supply it with --import ${entry.module}=FILE.mjs`;
+      problems.push(`${qualified} ${signature}: ${hint}`);
+    } else if (arity !== entry.type.params.length) {
+      problems.push(`${qualified} ${signature}: the host module's function takes ${arity} argument${arity === 1 ? '' : 's'}, the module passes ${entry.type.params.length}`);
     }
   }
-  if (missing.length) {
+  if (problems.length) {
     throw new GuestModuleError(
       'imports',
-      `${displayName} imports ${missing.length} function${missing.length === 1 ? '' : 's'} that nothing supplies:\n  ${missing.join('\n  ')}`,
+      `${displayName} has ${problems.length} import${problems.length === 1 ? '' : 's'} that nothing supplies:\n  ${problems.join('\n  ')}`,
     );
   }
 }
