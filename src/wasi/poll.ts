@@ -60,7 +60,7 @@ export function pollFunctions(ctx: HostContext): HostFunctions {
   const scratch = new PollScratch();
   const fdState: FdReadiness = { ready: false, error: 0, nbytes: 0, flags: 0 };
 
-  /** Decodes every subscription into the scratch arrays; returns the earliest clock deadline. */
+  /** Decodes every subscription into the scratch arrays; returns the earliest clock deadline, NaN if malformed. */
   function decode(inPtr: number, count: number): number {
     const view = memory.view;
     const start = monotonicNs();
@@ -81,7 +81,7 @@ export function pollFunctions(ctx: HostContext): HostFunctions {
         scratch.fds[i] = view.getUint32(sub + 16, true);
       } else {
         // An unknown event type makes the whole request malformed, as in other hosts.
-        throw new WasiError(Errno.INVAL);
+        return NaN;
       }
     }
     return earliest;
@@ -138,6 +138,7 @@ export function pollFunctions(ctx: HostContext): HostFunctions {
       memory.check(neventsOut, 4);
       scratch.reserve(count);
       const earliest = decode(inPtr, count);
+      if (Number.isNaN(earliest)) return Errno.INVAL;
       for (;;) {
         // The generation is read before readiness is checked, so a change that lands in between
         // makes wait() return at once instead of being slept through.

@@ -1,11 +1,11 @@
-// Test support for the wasm tests: builds a Go fixture with a chosen toolchain and runs it under
-// Node's own WASI implementation, which serves only as an independent oracle here (the product
-// has its own host).
+// Test support for the wasm tests: builds a Go fixture with a chosen toolchain and runs it, so
+// that what Go's runtime reports about itself checks what our decoders read from the binary.
 import { execFile } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { mkdirSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { WasiHost } from '../../../src/wasi/host';
+import { BufferOutput } from '../../../src/wasi/streams';
 import { buildGoFixture, goFixturesDir, repoRoot, testGoBinary } from '../../support/goFixtures';
 
 const run = promisify(execFile);
@@ -52,36 +52,27 @@ export interface OracleRun {
 }
 
 /**
- * Runs a wasip1 command module under node:wasi and returns its stdout. `wrapImports` may wrap
- * WASI functions (to observe the program from inside a host call); it receives a getter for the
- * instance, which exists only once instantiation is done.
+ * Runs a wasip1 command module in our WASI host, in this thread, and returns its stdout. The
+ * oracle is what Go's own runtime prints (runtime.Caller, FuncForPC); the host only carries it.
+ * (Node's node:wasi served here first, but it aborts the process under load: nodejs/node#46777.)
+ * `wrapImports` may wrap WASI functions (to observe the program from inside a host call); it
+ * receives a getter for the instance, which exists only once instantiation is done.
  */
-export function runWithNodeWasi(
+export function runOracleProgram(
   module: WebAssembly.Module,
   wrapImports?: (imports: Record<string, Record<string, unknown>>, instance: () => WebAssembly.Instance) => void,
 ): OracleRun {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { WASI } = require('node:wasi') as typeof import('node:wasi');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'wasmreader-oracle-'));
-  const stdoutPath = path.join(dir, 'stdout');
-  const fd = openSync(stdoutPath, 'w');
-  let open = true;
-  try {
-    const wasi = new WASI({ version: 'preview1', args: ['oracle'], env: {}, stdout: fd, returnOnExit: true });
-    const imports = wasi.getImportObject() as unknown as Record<string, Record<string, unknown>>;
-    // The wrappers run only after instantiation, when the holder is filled.
-    const holder: { instance?: WebAssembly.Instance } = {};
-    wrapImports?.(imports, () => holder.instance!);
-    const instance = (holder.instance = new WebAssembly.Instance(module, imports as WebAssembly.Imports));
-    const code = wasi.start(instance);
-    if (code !== 0) throw new Error(`oracle program exited with status ${code}`);
-    closeSync(fd);
-    open = false;
-    return { stdout: readFileSync(stdoutPath, 'utf8'), instance };
-  } finally {
-    if (open) closeSync(fd);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const stdout = new BufferOutput();
+  const host = new WasiHost({ args: ['oracle'], env: {}, stdout });
+  const imports = host.importObject as unknown as Record<string, Record<string, unknown>>;
+  // The wrappers run only after instantiation, when the holder is filled.
+  const holder: { instance?: WebAssembly.Instance } = {};
+  wrapImports?.(imports, () => holder.instance!);
+  const instance = (holder.instance = new WebAssembly.Instance(module, imports as WebAssembly.Imports));
+  host.memory.attach(instance.exports.memory as WebAssembly.Memory);
+  const outcome = host.run(instance);
+  if (outcome.kind !== 'exit' || outcome.code !== 0) throw new Error(`oracle program ended with ${JSON.stringify(outcome)}`);
+  return { stdout: stdout.text(), instance };
 }
 
 export interface OracleLine {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { GO_FUNC_VALUE_OFFSET, GoPclntab, goFuncNameForPrint } from '../../../src/wasm/goPclntab';
 import { parseWasmModule } from '../../../src/wasm/moduleReader';
-import { ORACLE_TOOLCHAINS, buildWithToolchain, parseOracleOutput, runWithNodeWasi } from './goOracle';
+import { ORACLE_TOOLCHAINS, buildWithToolchain, parseOracleOutput, runOracleProgram } from './goOracle';
 
 /** What cmd/link/internal/wasm writes to the name section: Go's `[^\w.]` replaced by `_`, one per rune. */
 function wasmNameSectionName(goName: string): string {
@@ -17,7 +17,7 @@ for (const toolchain of ORACLE_TOOLCHAINS) {
       if ('skipped' in build) return t.skip(build.skipped);
       const bytes = readFileSync(build.wasm);
       const module = parseWasmModule(bytes);
-      const { stdout } = runWithNodeWasi(new WebAssembly.Module(bytes));
+      const { stdout } = runOracleProgram(new WebAssembly.Module(bytes));
       const { sites, frames } = parseOracleOutput(stdout);
       assert.equal(sites.length, 9, `oracle output:\n${stdout}`);
       assert.ok(frames.length >= 5);
@@ -71,7 +71,7 @@ for (const toolchain of ORACLE_TOOLCHAINS) {
       if ('skipped' in build) return t.skip(build.skipped);
       const bytes = readFileSync(build.wasm);
       const table = GoPclntab.fromModule(parseWasmModule(bytes))!;
-      const { sites } = parseOracleOutput(runWithNodeWasi(new WebAssembly.Module(bytes)).stdout);
+      const { sites } = parseOracleOutput(runOracleProgram(new WebAssembly.Module(bytes)).stdout);
       const other = sites.find((s) => s.kind === 'other-file')!;
       const fn = table.funcIndexForPC(other.pc);
       const ranges: [number, number, string, number][] = [];

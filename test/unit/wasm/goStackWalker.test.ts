@@ -6,7 +6,7 @@ import { GoPclntab } from '../../../src/wasm/goPclntab';
 import { GO_SP_GLOBAL_INDEX, walkGoStack, type GoStackFrame } from '../../../src/wasm/goStackWalker';
 import { parseWasmModule } from '../../../src/wasm/moduleReader';
 import { goFixturesDir } from '../../support/goFixtures';
-import { ORACLE_TOOLCHAINS, buildWithToolchain, parseOracleOutput, runWithNodeWasi } from './goOracle';
+import { ORACLE_TOOLCHAINS, buildWithToolchain, parseOracleOutput, runOracleProgram } from './goOracle';
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -20,7 +20,7 @@ function uleb(n: number): number[] {
 }
 
 /**
- * Go modules do not export their stack-pointer global; node:wasi gives us no other way to read
+ * Go modules do not export their stack-pointer global; the host gives the import wrappers no other way to read
  * it, so the test appends an export entry `go_sp` for it to the export section.
  */
 function exportStackPointer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
@@ -48,7 +48,7 @@ for (const toolchain of ORACLE_TOOLCHAINS) {
       const bytes = exportStackPointer(original);
       const table = GoPclntab.fromModule(parseWasmModule(bytes))!;
       let walked: GoStackFrame[] | undefined;
-      const { stdout } = runWithNodeWasi(new WebAssembly.Module(bytes), (imports, instance) => {
+      const { stdout } = runOracleProgram(new WebAssembly.Module(bytes), (imports, instance) => {
         const wasi = imports.wasi_snapshot_preview1;
         const fdWrite = wasi.fd_write as (fd: number, iovs: number, count: number, written: number) => number;
         wasi.fd_write = (fd: number, iovs: number, count: number, written: number) => {
