@@ -1,7 +1,7 @@
 // Loads a guest module before anything runs, so that every reason it cannot run is one clear
 // line: not wasm, a truncated or malformed module, another WASI version, or imports nobody supplies.
 import { parseWasmModule, type WasmModule } from '../wasm/moduleReader';
-import { formatFuncType } from '../wasm/wasmTypes';
+import { formatFuncType, type FuncType } from '../wasm/wasmTypes';
 import { WasmFormatError } from '../wasm/wasmFormatError';
 import { wasiFunctionByName, wasmSignature, WASI_MODULE } from './spec/catalogue';
 
@@ -19,6 +19,26 @@ export interface PreparedGuest {
   parsed: WasmModule;
 }
 
+/** One import as the check needs it; `type` is unknown when only a compiled module was given. */
+export interface ImportSummary {
+  readonly module: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly type?: FuncType;
+}
+
+/** What the embedder supplies beyond WASI: import module to function name to arity. */
+export type SuppliedFunctions = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
+export interface PrepareOptions {
+  /**
+   * Import modules whose functions come from host module files (`--import MODULE=FILE.mjs`). Those
+   * files are loaded in the guest's worker, so the whole import check then happens there, once
+   * they are loaded, and reports every problem in one message: here only the module is read.
+   */
+  hostModules?: readonly string[];
+}
+
 /**
  * Parses, compiles and checks a module's imports. `supplied` maps each extra import module the
  * embedder provides (user host modules) to the functions it exports, with their arity.
@@ -26,7 +46,8 @@ export interface PreparedGuest {
 export async function prepareGuestModule(
   bytes: Uint8Array,
   displayName: string,
-  supplied: Readonly<Record<string, Readonly<Record<string, number>>>> = {},
+  supplied: SuppliedFunctions = {},
+  options: PrepareOptions = {},
 ): Promise<PreparedGuest> {
   let parsed: WasmModule;
   try {
@@ -42,43 +63,68 @@ export async function prepareGuestModule(
   } catch (error) {
     throw new GuestModuleError('malformed', `${displayName} is not a valid wasm module: ${(error as Error).message}`);
   }
-  checkImports(parsed, displayName, supplied);
+  if (!options.hostModules?.length) {
+    const problems = listImportProblems(parsed.imports, supplied);
+    if (problems.length) throw new GuestModuleError('imports', describeImportProblems(displayName, problems));
+  }
   return { module, parsed };
 }
 
-function checkImports(parsed: WasmModule, displayName: string, supplied: Readonly<Record<string, Readonly<Record<string, number>>>>): void {
+/**
+ * One line per import nothing supplies correctly: unknown or mistyped WASI functions, modules
+ * nobody supplies (with how to supply them), functions a host module lacks, wrong arities.
+ * `sources` names the host module file of each supplied module, for the messages.
+ */
+export function listImportProblems(
+  imports: readonly ImportSummary[],
+  supplied: SuppliedFunctions,
+  sources: Readonly<Record<string, string>> = {},
+): string[] {
   const problems: string[] = [];
-  for (const entry of parsed.imports) {
+  for (const entry of imports) {
     const qualified = `${entry.module}.${entry.name}`;
-    if (entry.kind !== 'func') {
+    if (entry.kind !== 'func' && entry.kind !== 'function') {
       if (entry.kind !== 'memory') problems.push(`${qualified} (${entry.kind}): only functions and memory can be imported`);
       continue;
     }
-    const signature = formatFuncType(entry.type);
+    const signature = entry.type ? formatFuncType(entry.type) : '(signature unknown)';
     if (entry.module === WASI_MODULE) {
       const spec = wasiFunctionByName.get(entry.name);
       if (!spec) {
         problems.push(`${qualified} ${signature}: not a WASI preview 1 function`);
-      } else {
+      } else if (entry.type) {
         const expected = wasmSignature(spec);
         if (formatFuncType(expected) !== signature) problems.push(`${qualified} ${signature}: WASI defines it as ${formatFuncType(expected)}`);
       }
       continue;
     }
-    const arity = supplied[entry.module]?.[entry.name];
-    if (arity === undefined) {
-      const hint = supplied[entry.module]
-        ? `the host module for "${entry.module}" has no function "${entry.name}"`
-        : `supply it with --import ${entry.module}=FILE.mjs`;
-      problems.push(`${qualified} ${signature}: ${hint}`);
-    } else if (arity !== entry.type.params.length) {
-      problems.push(`${qualified} ${signature}: the host module's function takes ${arity} argument${arity === 1 ? '' : 's'}, the module passes ${entry.type.params.length}`);
+    const functions = supplied[entry.module];
+    const arity = functions?.[entry.name];
+    const source = sources[entry.module] ?? `the host module for "${entry.module}"`;
+    if (!functions) {
+      problems.push(`${qualified} ${signature}: supply it with --import ${entry.module}=FILE.mjs (a host module whose default export returns { ${entry.name}(${parameterList(entry.type)}) { ... } })`);
+    } else if (arity === undefined) {
+      const offered = Object.keys(functions);
+      problems.push(
+        `${qualified} ${signature}: ${source} supplies no function "${entry.name}"` +
+          ` (add ${entry.name}(${parameterList(entry.type)}) to the object its default export returns${offered.length ? `; it supplies ${offered.join(', ')}` : ''})`,
+      );
+    } else if (entry.type && arity !== entry.type.params.length) {
+      const wanted = entry.type.params.length;
+      problems.push(
+        `${qualified} ${signature}: ${entry.name} in ${source} takes ${arity} parameter${arity === 1 ? '' : 's'}, the module passes ${wanted}` +
+          ` (declare one JavaScript parameter per wasm parameter)`,
+      );
     }
   }
-  if (problems.length) {
-    throw new GuestModuleError(
-      'imports',
-      `${displayName} has ${problems.length} import${problems.length === 1 ? '' : 's'} that nothing supplies:\n  ${problems.join('\n  ')}`,
-    );
-  }
+  return problems;
+}
+
+export function describeImportProblems(displayName: string, problems: readonly string[]): string {
+  return `${displayName} has ${problems.length} import${problems.length === 1 ? '' : 's'} that nothing supplies:\n  ${problems.join('\n  ')}`;
+}
+
+/** `a0, a1` for a signature's parameters, as a hint of what to write. */
+function parameterList(type: FuncType | undefined): string {
+  return type ? type.params.map((_, i) => `a${i}`).join(', ') : '...';
 }

@@ -42,6 +42,12 @@ export interface ResolvedPath {
    * it was not looked at.
    */
   readonly stat: BigIntStats | null | undefined;
+  /**
+   * True when the final component was a symlink followed only because of a trailing slash
+   * ("link/" names the target in lookups, as POSIX says). Operations that create or remove the
+   * entry itself refuse that, as Linux does (rmdir("link/") is ENOTDIR).
+   */
+  readonly slashFollowedSymlink: boolean;
 }
 
 /** Joins a host directory and one component without doubling the separator of a root "/". */
@@ -101,11 +107,13 @@ export function resolveGuestPath(dir: DirectoryDescriptor, guestPath: string, fo
   // The descriptor's own components are walked too: if one was swapped for a symlink since the
   // descriptor was opened, it is followed under the same rules instead of trusted.
   const own = componentsBelowRoot(dir);
+  const rootName = preopenGuestName(dir, own.length);
   for (let i = own.length - 1; i >= 0; i--) pending.push(own[i]);
 
   verifyDirectoriesAtOnce(prefixes, pending);
 
   let expansions = 0;
+  let slashFollowedSymlink = false;
   let stat: BigIntStats | null | undefined;
   while (pending.length > 0) {
     const name = pending.pop() as string;
@@ -133,11 +141,8 @@ export function resolveGuestPath(dir: DirectoryDescriptor, guestPath: string, fo
         break;
       }
       if (entry.isSymbolicLink()) {
-        if (!followFinal) {
-          // "link/" names the link's target, which this operation must not follow.
-          throw new WasiError(Errno.NOTDIR);
-        }
-        expansions = expandSymlink(candidate, pending, expansions);
+        if (!followFinal) slashFollowedSymlink = true;
+        expansions = expandSymlink(candidate, pending, expansions, prefixes, rootName);
         continue;
       }
       if (trailingSlash && !entry.isDirectory()) throw new WasiError(Errno.NOTDIR);
@@ -149,7 +154,7 @@ export function resolveGuestPath(dir: DirectoryDescriptor, guestPath: string, fo
     const entry: Stats | undefined = lstatSync(candidate, { throwIfNoEntry: false });
     if (entry === undefined) throw new WasiError(Errno.NOENT);
     if (entry.isSymbolicLink()) {
-      expansions = expandSymlink(candidate, pending, expansions);
+      expansions = expandSymlink(candidate, pending, expansions, prefixes, rootName);
       continue;
     }
     if (!entry.isDirectory()) throw new WasiError(Errno.NOTDIR);
@@ -158,7 +163,7 @@ export function resolveGuestPath(dir: DirectoryDescriptor, guestPath: string, fo
 
   let hostPath = prefixes[prefixes.length - 1];
   if (trailingSlash && !hostPath.endsWith('/')) hostPath += '/';
-  return { hostPath, lastComponent: lastLiteralComponent(guestPath), stat };
+  return { hostPath, lastComponent: lastLiteralComponent(guestPath), stat, slashFollowedSymlink };
 }
 
 /**
@@ -191,12 +196,22 @@ function verifyDirectoriesAtOnce(prefixes: string[], pending: string[]): void {
   }
 }
 
-/** Replaces a symlink by its target's components; an absolute target is an escape. */
-function expandSymlink(linkPath: string, pending: string[], expansions: number): number {
+/**
+ * Replaces a symlink by its target's components. A relative target continues from the link's
+ * directory. An absolute target is a guest path: under the preopen's own name (everything, for a
+ * preopen named "/") it restarts the walk at the sandbox root, as a chroot would, and it is an
+ * escape otherwise. Either way the walk that follows is held to the same rules.
+ */
+function expandSymlink(linkPath: string, pending: string[], expansions: number, prefixes: string[], rootName: string): number {
   if (expansions + 1 > MAX_SYMLINK_EXPANSIONS) throw new WasiError(Errno.LOOP);
-  const target = readlinkSync(linkPath, 'utf8');
+  let target = readlinkSync(linkPath, 'utf8');
   if (target.length === 0) throw new WasiError(Errno.NOENT);
-  if (target.charCodeAt(0) === 0x2f) throw new WasiError(SANDBOX_ESCAPE);
+  if (target.charCodeAt(0) === 0x2f) {
+    const below = belowPreopenName(target, rootName);
+    if (below === undefined) throw new WasiError(SANDBOX_ESCAPE);
+    prefixes.length = 1;
+    target = below.length > 0 ? below : '.';
+  }
   const parts = target.split('/');
   // A target ending in '/' keeps requiring a directory: represent that by a final '.', which the
   // walk skips only after the previous component was checked to be a directory.
@@ -206,6 +221,36 @@ function expandSymlink(linkPath: string, pending: string[], expansions: number):
     if (part.length > 0 && part !== '.') pending.push(part);
   }
   return expansions + 1;
+}
+
+/** "/data/x" below the preopen "/data" is "x"; below "/" it is "data/x"; elsewhere undefined. */
+function belowPreopenName(absolute: string, rootName: string): string | undefined {
+  const name = rootName.replace(/\/+$/, '');
+  if (name === '') return absolute.replace(/^\/+/, '');
+  if (absolute === name) return '';
+  if (absolute.startsWith(name + '/')) return absolute.slice(name.length + 1).replace(/^\/+/, '');
+  return undefined;
+}
+
+/**
+ * The guest name of the preopen a descriptor lies in. Descriptors opened below a preopen are given
+ * guest paths made of that name and their components below the root (guestPathFor), so dropping
+ * those components gives the name back.
+ */
+export function preopenGuestName(dir: DirectoryDescriptor, depthBelowRoot: number): string {
+  if (dir.preopenName !== undefined) return dir.preopenName;
+  let name = dir.guestPath;
+  for (let i = 0; i < depthBelowRoot; i++) name = name.slice(0, Math.max(name.lastIndexOf('/'), 0));
+  return name === '' && dir.guestPath.startsWith('/') ? '/' : name;
+}
+
+/** The guest path of an entry at `hostPath` under `dir`'s sandbox: its preopen's name + the components below the root. */
+export function guestPathFor(dir: DirectoryDescriptor, hostPath: string): string {
+  const rootName = preopenGuestName(dir, componentsBelowRoot(dir).length);
+  const root = dir.sandboxRoot;
+  const below = hostPath === root ? '' : hostPath.slice(root.endsWith('/') ? root.length : root.length + 1).replace(/\/+$/, '');
+  if (below === '') return rootName;
+  return rootName.endsWith('/') ? rootName + below : rootName + '/' + below;
 }
 
 /** The host path of a directory descriptor itself, re-checked against its sandbox. */

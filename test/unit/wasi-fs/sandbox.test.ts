@@ -1,0 +1,216 @@
+import { test, describe, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DIRECTORY_INHERITING, DIRECTORY_RIGHTS, DirectoryDescriptor } from '../../../src/wasi/descriptors';
+import { resolveGuestPath, SANDBOX_ESCAPE } from '../../../src/wasi/sandbox';
+import { OFlags, Rights } from '../../../src/wasi/spec/constants';
+import { Errno, errnoFromHostError } from '../../../src/wasi/spec/errno';
+import { WasiError } from '../../../src/wasi/wasiError';
+import { PREOPEN_FD, SandboxTree, type Guest } from './guestHarness';
+
+function errnoOf(fn: () => unknown): number {
+  try {
+    fn();
+  } catch (error) {
+    // As the host's guard does: our own errnos, and host errors mapped to theirs.
+    if (error instanceof WasiError) return error.errno;
+    return errnoFromHostError(error);
+  }
+  return Errno.SUCCESS;
+}
+
+describe('resolveGuestPath', () => {
+  let tree: SandboxTree;
+  let root: string;
+  let dir: DirectoryDescriptor;
+  beforeEach(() => {
+    tree = new SandboxTree();
+    root = realpathSync(tree.root);
+    dir = new DirectoryDescriptor(root, '/', root, DIRECTORY_RIGHTS, DIRECTORY_INHERITING, '/');
+    mkdirSync(path.join(root, 'a/b'), { recursive: true });
+    writeFileSync(path.join(root, 'a/b/file'), 'x');
+  });
+  afterEach(() => tree.dispose());
+
+  test('plain, dotted and redundant paths map inside the root', () => {
+    assert.equal(resolveGuestPath(dir, 'a/b/file', true).hostPath, path.join(root, 'a/b/file'));
+    assert.equal(resolveGuestPath(dir, 'a/./b//../b/file', true).hostPath, path.join(root, 'a/b/file'));
+    assert.equal(resolveGuestPath(dir, '.', true).hostPath, root);
+    assert.equal(resolveGuestPath(dir, 'a/..', true).hostPath, root);
+    assert.equal(resolveGuestPath(dir, 'a/b/', true).hostPath, path.join(root, 'a/b') + '/');
+  });
+
+  test('empty, NUL, absolute and climbing paths are refused', () => {
+    assert.equal(errnoOf(() => resolveGuestPath(dir, '', true)), Errno.NOENT);
+    assert.equal(errnoOf(() => resolveGuestPath(dir, 'a/b/file\0.txt', true)), Errno.INVAL);
+    assert.equal(errnoOf(() => resolveGuestPath(dir, '/etc/passwd', true)), SANDBOX_ESCAPE);
+    assert.equal(errnoOf(() => resolveGuestPath(dir, '..', true)), SANDBOX_ESCAPE);
+    assert.equal(errnoOf(() => resolveGuestPath(dir, 'a/../../outside/secret', true)), SANDBOX_ESCAPE);
+    assert.equal(errnoOf(() => resolveGuestPath(dir, '../root/a', false)), SANDBOX_ESCAPE);
+  });
+
+  test('a file used as a directory, or with a trailing slash, is ENOTDIR', () => {
+    assert.equal(errnoOf(() => resolveGuestPath(dir, 'a/b/file/x', true)), Errno.NOTDIR);
+    assert.equal(errnoOf(() => resolveGuestPath(dir, 'a/b/file/', true)), Errno.NOTDIR);
+    assert.equal(errnoOf(() => resolveGuestPath(dir, 'a/b/file/', false)), Errno.NOTDIR);
+    assert.equal(errnoOf(() => resolveGuestPath(dir, 'missing/x', true)), Errno.NOENT);
+  });
+
+  test('relative symlinks are followed from the link\'s own directory, chains included', () => {
+    symlinkSync('b/file', path.join(root, 'a/l1'));
+    symlinkSync('../l1', path.join(root, 'a/b/l2'));
+    symlinkSync('a/b', path.join(root, 'dirlink'));
+    assert.equal(resolveGuestPath(dir, 'a/b/l2', true).hostPath, path.join(root, 'a/b/file'));
+    assert.equal(resolveGuestPath(dir, 'dirlink/file', false).hostPath, path.join(root, 'a/b/file'));
+    // Not following the final link leaves the link itself.
+    assert.equal(resolveGuestPath(dir, 'a/b/l2', false).hostPath, path.join(root, 'a/b/l2'));
+    assert.equal(resolveGuestPath(dir, 'a/b/l2', false).stat, undefined);
+  });
+
+  test('absolute symlink targets are guest paths: they restart at the preopen, never at the host root', () => {
+    symlinkSync('/', path.join(root, 'slash'));
+    symlinkSync('/a/b/file', path.join(root, 'abs'));
+    symlinkSync('/../outside', path.join(root, 'absup'));
+    assert.equal(resolveGuestPath(dir, 'slash', true).hostPath, root);
+    assert.equal(resolveGuestPath(dir, 'slash/a/b/file', true).hostPath, path.join(root, 'a/b/file'));
+    assert.equal(resolveGuestPath(dir, 'abs', true).hostPath, path.join(root, 'a/b/file'));
+    assert.equal(errnoOf(() => resolveGuestPath(dir, 'slash/etc/passwd', true)), Errno.NOENT);
+    assert.equal(errnoOf(() => resolveGuestPath(dir, 'absup/secret', true)), SANDBOX_ESCAPE);
+    // Under a preopen named /data, only targets below /data lead anywhere.
+    const data = new DirectoryDescriptor(root, '/data', root, DIRECTORY_RIGHTS, DIRECTORY_INHERITING, '/data');
+    symlinkSync('/data/a/b', path.join(root, 'datalink'));
+    assert.equal(resolveGuestPath(data, 'datalink/file', true).hostPath, path.join(root, 'a/b/file'));
+    assert.equal(errnoOf(() => resolveGuestPath(data, 'abs', true)), SANDBOX_ESCAPE);
+  });
+
+  test('symlinks to ../.. and loops are refused', () => {
+    symlinkSync('../../outside', path.join(root, 'a/up'));
+    symlinkSync('../outside/secret', path.join(root, 'up1'));
+    symlinkSync('loop2', path.join(root, 'loop1'));
+    symlinkSync('loop1', path.join(root, 'loop2'));
+    assert.equal(errnoOf(() => resolveGuestPath(dir, 'a/up/secret', true)), SANDBOX_ESCAPE);
+    assert.equal(errnoOf(() => resolveGuestPath(dir, 'up1', true)), SANDBOX_ESCAPE);
+    assert.equal(errnoOf(() => resolveGuestPath(dir, 'loop1', true)), Errno.LOOP);
+    assert.equal(errnoOf(() => resolveGuestPath(dir, 'loop1/x', false)), Errno.LOOP);
+    // The links themselves can still be named without following them.
+    assert.equal(errnoOf(() => resolveGuestPath(dir, 'up1', false)), Errno.SUCCESS);
+  });
+
+  test('a descriptor below the root may climb back to the root but not above it', () => {
+    const sub = new DirectoryDescriptor(path.join(root, 'a'), '/a', root, DIRECTORY_RIGHTS, DIRECTORY_INHERITING);
+    assert.equal(resolveGuestPath(sub, '../a/b/file', true).hostPath, path.join(root, 'a/b/file'));
+    assert.equal(errnoOf(() => resolveGuestPath(sub, '../../outside', true)), SANDBOX_ESCAPE);
+  });
+
+  test('a directory swapped for a symlink to outside after it was opened is not followed out', () => {
+    const sub = new DirectoryDescriptor(path.join(root, 'a'), '/a', root, DIRECTORY_RIGHTS, DIRECTORY_INHERITING);
+    renameSync(path.join(root, 'a'), path.join(root, 'a-moved'));
+    symlinkSync('../outside', path.join(root, 'a'));
+    assert.equal(errnoOf(() => resolveGuestPath(sub, 'secret', true)), SANDBOX_ESCAPE);
+  });
+});
+
+describe('sandbox escapes through the WASI functions', () => {
+  let tree: SandboxTree;
+  let guest: Guest;
+  let before: string;
+  beforeEach(() => {
+    tree = new SandboxTree();
+    guest = tree.guest();
+    before = tree.snapshotOutside();
+    mkdirSync(path.join(tree.root, 'in'));
+    writeFileSync(path.join(tree.root, 'in/data'), 'inside');
+  });
+  afterEach(() => {
+    guest.host.dispose();
+    tree.dispose();
+  });
+
+  const create = OFlags.CREAT | OFlags.TRUNC;
+
+  test('absolute paths, `..` and NUL never reach the host', () => {
+    assert.equal(guest.open(PREOPEN_FD, tree.outside + '/secret').errno, SANDBOX_ESCAPE);
+    assert.equal(guest.open(PREOPEN_FD, '../outside/secret').errno, SANDBOX_ESCAPE);
+    assert.equal(guest.open(PREOPEN_FD, 'in/../../outside/new', { oflags: create }).errno, SANDBOX_ESCAPE);
+    assert.equal(guest.open(PREOPEN_FD, 'in/data\0../../outside/secret').errno, Errno.INVAL);
+    assert.equal(guest.pathCall('path_create_directory', PREOPEN_FD, '../outside/made'), SANDBOX_ESCAPE);
+    assert.equal(guest.pathCall('path_unlink_file', PREOPEN_FD, '../outside/secret'), SANDBOX_ESCAPE);
+    assert.equal(guest.pathCall('path_remove_directory', PREOPEN_FD, '../outside/dir'), SANDBOX_ESCAPE);
+    assert.equal(guest.pathFilestat(PREOPEN_FD, '../outside/secret').errno, SANDBOX_ESCAPE);
+    assert.equal(tree.snapshotOutside(), before);
+  });
+
+  test('symlinks planted by the guest cannot lead out, for reading, creating or writing', () => {
+    const [target, targetLength] = guest.put('../outside');
+    const [link, linkLength] = guest.put('out');
+    assert.equal(guest.call('path_symlink', target, targetLength, PREOPEN_FD, link, linkLength), Errno.SUCCESS);
+    const [abs, absLength] = guest.put(tree.outside);
+    const [link2, link2Length] = guest.put('abs');
+    assert.equal(guest.call('path_symlink', abs, absLength, PREOPEN_FD, link2, link2Length), Errno.SUCCESS);
+
+    // The relative link climbs out: refused. The absolute one is a guest path below the preopen
+    // "/", which holds no such directory: not found, and nothing happens outside either way.
+    for (const [name, errno] of [['out/secret', SANDBOX_ESCAPE], ['abs/secret', Errno.NOENT]] as const) {
+      assert.equal(guest.open(PREOPEN_FD, name).errno, errno, name);
+      assert.equal(guest.open(PREOPEN_FD, name, { oflags: create }).errno, errno, name);
+      assert.equal(guest.pathFilestat(PREOPEN_FD, name).errno, errno, name);
+      assert.equal(guest.pathCall('path_unlink_file', PREOPEN_FD, name), errno, name);
+      assert.equal(guest.pathCall('path_create_directory', PREOPEN_FD, name + '-dir'), errno, name);
+    }
+    // Following the final link out is refused too, for open with O_CREAT and for stat.
+    assert.equal(guest.open(PREOPEN_FD, 'out', { oflags: OFlags.DIRECTORY, base: Rights.FD_READDIR }).errno, SANDBOX_ESCAPE);
+    assert.equal(guest.pathFilestat(PREOPEN_FD, 'abs').errno, Errno.NOENT);
+    // ...but lstat of the link itself is fine: it is an entry of the sandbox.
+    assert.equal(guest.pathFilestat(PREOPEN_FD, 'abs', false).errno, Errno.SUCCESS);
+    // A dangling link whose target is outside: O_CREAT must not create the target.
+    symlinkSync('../outside/created-through-link', path.join(tree.root, 'dangling'));
+    assert.equal(guest.open(PREOPEN_FD, 'dangling', { oflags: OFlags.CREAT }).errno, SANDBOX_ESCAPE);
+    assert.equal(existsSync(path.join(tree.outside, 'created-through-link')), false);
+    symlinkSync(path.join(tree.outside, 'created-through-abs'), path.join(tree.root, 'dangling-abs'));
+    assert.equal(guest.open(PREOPEN_FD, 'dangling-abs', { oflags: OFlags.CREAT }).errno, Errno.NOENT);
+    assert.equal(existsSync(path.join(tree.outside, 'created-through-abs')), false);
+    assert.equal(tree.snapshotOutside(), before);
+  });
+
+  test('a relative chain that climbs out in several hops is caught', () => {
+    mkdirSync(path.join(tree.root, 'in/deep'));
+    symlinkSync('..', path.join(tree.root, 'in/deep/up'));
+    symlinkSync('deep/up/..', path.join(tree.root, 'in/hop'));
+    // in/hop -> in/deep/up/.. -> in/.. -> root: inside, allowed.
+    assert.equal(guest.pathFilestat(PREOPEN_FD, 'in/hop/in/data').errno, Errno.SUCCESS);
+    // in/hop/.. -> above the root: refused.
+    assert.equal(guest.pathFilestat(PREOPEN_FD, 'in/hop/../outside/secret').errno, SANDBOX_ESCAPE);
+    assert.equal(tree.snapshotOutside(), before);
+  });
+
+  test('an opened directory swapped for a link to outside cannot be used to read or list outside', () => {
+    const opened = guest.open(PREOPEN_FD, 'in', { oflags: OFlags.DIRECTORY, base: Rights.FD_READDIR | Rights.PATH_OPEN | Rights.PATH_FILESTAT_GET | Rights.FD_FILESTAT_GET, inheriting: Rights.FD_READ });
+    assert.equal(opened.errno, Errno.SUCCESS);
+    renameSync(path.join(tree.root, 'in'), path.join(tree.root, 'in-moved'));
+    symlinkSync('../outside', path.join(tree.root, 'in'));
+    assert.equal(guest.open(opened.fd, 'secret', { base: Rights.FD_READ }).errno, SANDBOX_ESCAPE);
+    assert.equal(guest.pathFilestat(opened.fd, 'secret').errno, SANDBOX_ESCAPE);
+    assert.equal(guest.readdir(opened.fd, 1024, 0n).errno, SANDBOX_ESCAPE);
+    assert.equal(guest.fdFilestat(opened.fd).errno, SANDBOX_ESCAPE);
+    assert.equal(readFileSync(path.join(tree.outside, 'secret'), 'utf8'), 'top secret\n');
+    assert.equal(tree.snapshotOutside(), before);
+  });
+
+  test('wild pointers answer EFAULT and never throw', () => {
+    const huge = 0x7fff_fff0;
+    assert.equal(guest.call('path_open', PREOPEN_FD, 1, huge, 10, 0, 0n, 0n, 0, guest.alloc(4)), Errno.FAULT);
+    const [p, n] = guest.put('in/data');
+    assert.equal(guest.call('path_open', PREOPEN_FD, 1, p, n, 0, 0n, 0n, 0, huge), Errno.FAULT);
+    assert.equal(guest.call('path_filestat_get', PREOPEN_FD, 1, p, n, huge), Errno.FAULT);
+    assert.equal(guest.call('path_filestat_get', PREOPEN_FD, 1, p, 0x1000_0000, guest.alloc(64)), Errno.FAULT);
+    assert.equal(guest.call('path_readlink', PREOPEN_FD, p, n, huge, 10, guest.alloc(4)), Errno.FAULT);
+    assert.equal(guest.call('path_symlink', huge, 4, PREOPEN_FD, p, n), Errno.FAULT);
+    assert.equal(guest.call('path_create_directory', PREOPEN_FD, -1, 5), Errno.FAULT);
+  });
+
+  test('invalid UTF-8 in a path is EILSEQ, not a different file', () => {
+    const [p, n] = guest.put(new Uint8Array([0x69, 0x6e, 0x2f, 0xff, 0xfe]));
+    assert.equal(guest.call('path_filestat_get', PREOPEN_FD, 1, p, n, guest.alloc(64)), Errno.ILSEQ);
+  });
+});
