@@ -1,0 +1,392 @@
+// The guest's thread during a debug session. It runs the module in our WasiHost with an observer on
+// every host call; to stop there, the observer blocks in Atomics.wait while the main thread (the DAP
+// session) stays responsive. Guest memory is not shared, so while paused this thread answers the
+// session's questions (memory, expressions) itself, from commands drained off a MessagePort.
+import { type MessagePort, parentPort, receiveMessageOnPort } from 'node:worker_threads';
+import { parseWasmModule, type WasmModule } from '../wasm/moduleReader';
+import { GoPclntab } from '../wasm/goPclntab';
+import { type HostCall, type HostCallObserver, WasiHost } from '../wasi/host';
+import { RingInput, RingOutput } from '../wasi/runner/ringStreams';
+import { SharedRing, WakeCells, WorkerReadiness } from '../wasi/runner/sharedRing';
+import type { OutputStream } from '../wasi/streams';
+import {
+  type DebugWorkerSetup, type ExceptionFilter, type GuestEnd, MAILBOX, type ProcessSnapshot, type StackFrameInfo,
+  type StoppedMessage, type WorkerCommand, type WorkerEvent,
+} from './debugWorkerProtocol';
+import { STACK_POINTER_EXPORT, withStackPointerExport } from './exportStackPointer';
+import { type CompiledBreakpoint, compileBreakpoint, compileExpression, expressionScope } from './functionBreakpoints';
+import { panickingGoroutineFrames } from './goPanicTrace';
+import { declarationFrame, walkGoStack } from './goStackWalker';
+import { type DecodedCall, decodeCallArguments, decodeCallResult, describeDescriptor, formatCall, formatResult } from './hostCallDecoder';
+import { HostCallStatistics } from './hostCallStatistics';
+
+/** What Go prints to stderr on its way to proc_exit(2) after an unrecovered panic or a fatal error. */
+const GO_PANIC_START = /(?:^|\n)(panic: |fatal error: )/;
+const STDERR_TAIL_BYTES = 64 * 1024;
+const wasmFrameIndex = /^\s*at (.*?) \(wasm:\/\/wasm\/[^:]*:wasm-function\[(\d+)\]/;
+
+type StopReason = StoppedMessage['reason'];
+
+/** Keeps the end of what the guest wrote to stderr, to give a panic stop its message. */
+class StderrTail implements OutputStream {
+  private text = '';
+  private readonly decoder = new TextDecoder();
+  constructor(private readonly inner: OutputStream) {}
+  get isTerminal(): boolean | undefined {
+    return this.inner.isTerminal;
+  }
+  write(source: Uint8Array, offset: number, length: number, blocking: boolean): number {
+    const count = this.inner.write(source, offset, length, blocking);
+    if (count > 0) {
+      this.text += this.decoder.decode(source.subarray(offset, offset + count), { stream: true });
+      if (this.text.length > STDERR_TAIL_BYTES) this.text = this.text.slice(-STDERR_TAIL_BYTES / 2);
+    }
+    return count;
+  }
+  writable(): boolean {
+    return this.inner.writable();
+  }
+  flush(): void {
+    this.inner.flush?.();
+  }
+  close(): void {
+    this.inner.close?.();
+  }
+  /** The panic text from "panic: " on, if the guest printed one. */
+  panicText(): string | undefined {
+    const match = GO_PANIC_START.exec(this.text);
+    return match ? this.text.slice(match.index + (match[0].startsWith('\n') ? 1 : 0)) : undefined;
+  }
+}
+
+class DebugWorker {
+  private readonly control: Int32Array;
+  private readonly port: MessagePort;
+  private readonly host: WasiHost;
+  private readonly module: WasmModule;
+  private readonly pclntab: GoPclntab | undefined;
+  private readonly stderrTail: StderrTail;
+  private readonly statistics: HostCallStatistics | undefined;
+  private instance: WebAssembly.Instance | undefined;
+  private stackPointer: WebAssembly.Global | undefined;
+  private mailboxSeen = 0;
+  private breakpoints: CompiledBreakpoint[] = [];
+  private exceptionFilters = new Set<ExceptionFilter>();
+  private pendingStop: StopReason | undefined;
+  private paused = false;
+  private terminating = false;
+  /** The call the guest is stopped at (or stepping over), decoded. */
+  private current: { call: HostCall; decoded: DecodedCall } | undefined;
+  private stepping = false;
+  private previous: DecodedCall | undefined;
+  private traced: { decoded: DecodedCall; start: number } | undefined;
+
+  constructor(private readonly setup: DebugWorkerSetup) {
+    this.control = new Int32Array(setup.control);
+    this.port = setup.commands;
+    this.module = parseWasmModule(setup.wasm);
+    this.pclntab = safeCall(() => GoPclntab.fromModule(this.module));
+    this.statistics = setup.trace ? new HostCallStatistics() : undefined;
+    this.exceptionFilters = new Set(setup.exceptionFilters);
+    this.setBreakpoints(setup.breakpoints);
+    if (setup.stopOnEntry) this.pendingStop = 'entry';
+
+    const cells = new WakeCells(setup.wake);
+    const stop = (): void => this.host.stop();
+    this.stderrTail = new StderrTail(new RingOutput(new SharedRing(setup.stderr), cells, stop));
+    this.host = new WasiHost({
+      args: setup.args,
+      env: setup.env,
+      preopens: setup.preopens,
+      stdin: new RingInput(new SharedRing(setup.stdin), cells, stop),
+      stdout: new RingOutput(new SharedRing(setup.stdout), cells, stop),
+      stderr: this.stderrTail,
+      readiness: new WorkerReadiness(cells, stop),
+      observer: setup.noDebug ? undefined : this.observer(),
+    });
+  }
+
+  run(): GuestEnd {
+    const bytes = this.setup.noDebug ? this.setup.wasm : withStackPointerExport(this.module) ?? this.setup.wasm;
+    const instance = this.host.instantiate(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>));
+    this.instance = instance;
+    const sp = instance.exports[STACK_POINTER_EXPORT];
+    if (sp instanceof WebAssembly.Global) this.stackPointer = sp;
+    post({ kind: 'ready' });
+    const outcome = this.host.run(instance);
+    if (outcome.kind === 'trap' && this.exceptionFilters.has('trap') && !this.terminating) {
+      // Post-mortem: the guest's stack is gone, but its memory and descriptors can still be looked at.
+      const frames = outcome.trap.functions.map((name): StackFrameInfo => ({ name, kind: 'wasm' }));
+      this.stop('exception', { description: `wasm trap: ${outcome.trap.detail}`, text: outcome.trap.message, exceptionId: 'trap' }, undefined, frames);
+    }
+    this.flushTrace();
+    switch (outcome.kind) {
+      case 'exit': return { kind: 'exit', code: outcome.code };
+      case 'stopped': return { kind: 'stopped' };
+      case 'trap': return { kind: 'trap', trapKind: outcome.trap.kind, detail: outcome.trap.detail, functions: [...outcome.trap.functions] };
+    }
+  }
+
+  dispose(): void {
+    this.host.dispose();
+  }
+
+  private observer(): HostCallObserver {
+    return {
+      before: (call) => {
+        if (Atomics.load(this.control, MAILBOX) !== this.mailboxSeen) this.drain();
+        if (this.terminating) return;
+        if (this.statistics) this.traced = { decoded: this.decode(call), start: performance.now() };
+        this.checkStop(call);
+      },
+      after: (call, result) => {
+        if (this.traced && this.statistics) {
+          const { decoded, start } = this.traced;
+          this.traced = undefined;
+          const ms = performance.now() - start;
+          decodeCallResult(decoded, result, this.host.memory);
+          this.statistics.record(call.name, ms, result);
+          post({ kind: 'trace', text: `${formatCall(decoded)} → ${formatResult(decoded) || 'no return'} ${ms.toFixed(3)} ms` });
+        }
+        if (this.stepping && this.current?.call === call) {
+          this.stepping = false;
+          decodeCallResult(this.current.decoded, result, this.host.memory);
+          this.previous = this.current.decoded;
+          this.pendingStop ??= 'step';
+        }
+      },
+    };
+  }
+
+  private checkStop(call: HostCall): void {
+    let reason = this.pendingStop;
+    let details: Partial<StoppedMessage> = {};
+    let frames: StackFrameInfo[] | undefined;
+    this.pendingStop = undefined;
+    if (call.name === 'proc_exit' && call.module === 'wasi_snapshot_preview1') {
+      const code = Number(call.args[0]) >>> 0;
+      const panic = code === 2 ? this.stderrTail.panicText() : undefined;
+      if (panic !== undefined && this.exceptionFilters.has('panic')) {
+        reason = 'exception';
+        details = { description: panic.split('\n')[0], text: panic, exceptionId: 'panic' };
+        const goroutine = panickingGoroutineFrames(panic);
+        if (goroutine.length) frames = [{ name: `${call.module}.${call.name}`, kind: 'host' }, ...goroutine];
+      } else if (code !== 0 && this.exceptionFilters.has('nonzeroExit')) {
+        reason = 'exception';
+        details = { description: `exit status ${code}`, text: `The program called proc_exit(${code}).`, exceptionId: 'nonzeroExit' };
+      }
+    }
+    if (this.breakpoints.length) {
+      const hit = this.hitBreakpoints(call);
+      if (hit.length && reason !== 'exception') {
+        reason = 'function breakpoint';
+        details.hitBreakpointIds = hit;
+      }
+    }
+    if (!reason) {
+      if (!this.stepping) this.previous = undefined;
+      return;
+    }
+    this.stop(reason, details, call, frames);
+  }
+
+  private hitBreakpoints(call: HostCall): number[] {
+    const hit: number[] = [];
+    let forCondition: DecodedCall | undefined;
+    for (const bp of this.breakpoints) {
+      if (!bp.matches(call.module, call.name)) continue;
+      if (bp.condition) {
+        forCondition ??= decodeCallArguments(call.module, call.name, call.args, this.host.memory, (fd) => this.describeFd(fd), true);
+        let passed: unknown;
+        try {
+          passed = bp.condition(expressionScope(forCondition));
+        } catch {
+          // A condition naming an argument this function lacks is simply false here.
+          passed = false;
+        }
+        if (!passed) continue;
+      }
+      bp.hits++;
+      if (bp.hitTest && !bp.hitTest(bp.hits)) continue;
+      hit.push(bp.spec.id);
+    }
+    return hit;
+  }
+
+  private stop(reason: StopReason, details: Partial<StoppedMessage>, call: HostCall | undefined, frames?: StackFrameInfo[]): void {
+    const decoded = call ? this.decode(call) : undefined;
+    this.current = call && decoded ? { call, decoded } : undefined;
+    const message: StoppedMessage = {
+      kind: 'stopped',
+      reason,
+      description: details.description ?? (decoded ? formatCall(decoded) : reason),
+      text: details.text,
+      exceptionId: details.exceptionId,
+      hitBreakpointIds: details.hitBreakpointIds,
+      call: decoded,
+      previous: this.previous,
+      frames: frames ?? (call ? this.stackAtHostCall(call) : []),
+      process: this.snapshot(),
+    };
+    this.previous = undefined;
+    post(message);
+    this.paused = true;
+    while (this.paused) {
+      const seen = Atomics.load(this.control, MAILBOX);
+      if (seen === this.mailboxSeen) Atomics.wait(this.control, MAILBOX, seen);
+      this.drain();
+    }
+  }
+
+  private stackAtHostCall(call: HostCall): StackFrameInfo[] {
+    const frames: StackFrameInfo[] = [{ name: `${call.module}.${call.name}`, kind: 'host' }];
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 200;
+    const stack = new Error().stack ?? '';
+    Error.stackTraceLimit = limit;
+    const wasmFrames: { name: string; index: number }[] = [];
+    for (const line of stack.split('\n')) {
+      const match = wasmFrameIndex.exec(line);
+      if (match) wasmFrames.push({ name: this.module.functionName(Number(match[2])) ?? match[1], index: Number(match[2]) });
+    }
+    const sp = this.stackPointer?.value as number | undefined;
+    if (this.pclntab && sp !== undefined && wasmFrames.length) {
+      const walked = safeCall(() => walkGoStack(new DataView(this.host.memory.bytes.buffer), sp, this.pclntab as GoPclntab));
+      if (walked?.length) return [...frames, declarationFrame(wasmFrames[0].name, this.pclntab), ...walked];
+    }
+    return [...frames, ...wasmFrames.map((f): StackFrameInfo => ({ name: f.name, kind: 'wasm' }))];
+  }
+
+  private snapshot(): ProcessSnapshot {
+    const fds = [...this.host.fds.open()].map(([fd, descriptor]) => ({ fd, description: describeDescriptor(descriptor) ?? '?' }));
+    const globals: ProcessSnapshot['globals'] = [];
+    for (const [name, value] of Object.entries(this.instance?.exports ?? {})) {
+      if (!(value instanceof WebAssembly.Global)) continue;
+      const shown = name === STACK_POINTER_EXPORT ? 'SP (Go stack pointer, global 0)' : name;
+      const v = safeCall(() => value.value as unknown);
+      globals.push({ name: shown, value: typeof v === 'number' ? `${v} (0x${(v >>> 0).toString(16)})` : String(v) });
+    }
+    this.host.memory.refresh();
+    return { fds, globals, memoryBytes: this.host.memory.size };
+  }
+
+  private decode(call: HostCall): DecodedCall {
+    return decodeCallArguments(call.module, call.name, call.args, this.host.memory, (fd) => this.describeFd(fd));
+  }
+
+  private describeFd(fd: number): string | undefined {
+    return describeDescriptor(this.host.fds.peek(fd));
+  }
+
+  private drain(): void {
+    this.mailboxSeen = Atomics.load(this.control, MAILBOX);
+    for (;;) {
+      const received = receiveMessageOnPort(this.port);
+      if (!received) return;
+      this.handle(received.message as WorkerCommand);
+    }
+  }
+
+  private handle(command: WorkerCommand): void {
+    switch (command.kind) {
+      case 'breakpoints': this.setBreakpoints(command.breakpoints); break;
+      case 'exceptionFilters': this.exceptionFilters = new Set(command.filters); break;
+      case 'pause': if (!this.paused) this.pendingStop = 'pause'; break;
+      case 'continue': this.paused = false; break;
+      case 'next':
+        this.paused = false;
+        this.stepping = this.current !== undefined;
+        if (!this.stepping) this.pendingStop = 'step';
+        break;
+      case 'terminate':
+        this.terminating = true;
+        this.paused = false;
+        this.host.stop();
+        break;
+      case 'readMemory': this.reply(command.id, () => this.readMemory(command.address, command.count)); break;
+      case 'writeMemory':
+        this.reply(command.id, () => {
+          this.host.memory.refresh();
+          this.host.memory.write(command.address, command.data);
+          return { bytesWritten: command.data.length };
+        });
+        break;
+      case 'evaluate': this.reply(command.id, () => this.evaluate(command.expression)); break;
+    }
+  }
+
+  private readMemory(address: number, count: number): { address: number; data: Uint8Array; unreadableBytes: number } {
+    const memory = this.host.memory;
+    memory.refresh();
+    const start = Math.max(0, Math.min(address, memory.size));
+    const end = Math.max(start, Math.min(address + count, memory.size));
+    return { address: start, data: memory.bytes.slice(start, end), unreadableBytes: count - (end - start) };
+  }
+
+  /** Expressions see the stopped call's arguments plus readers of guest memory. */
+  private evaluate(expression: string): { result: string } {
+    const memory = this.host.memory;
+    memory.refresh();
+    const scope: Record<string, unknown> = {
+      ...(this.current ? expressionScope(this.current.decoded) : {}),
+      sp: this.stackPointer?.value,
+      u8: (a: number) => memory.u8(a),
+      u32: (a: number) => memory.u32(a),
+      u64: (a: number) => memory.u64(a),
+      str: (a: number, n: number) => memory.string(a, n),
+    };
+    const value = compileExpression(expression)(scope);
+    return { result: typeof value === 'string' ? JSON.stringify(value) : typeof value === 'bigint' ? `${value}n` : String(value) };
+  }
+
+  private reply(id: number, body: () => unknown): void {
+    try {
+      post({ kind: 'reply', id, ok: true, body: body() });
+    } catch (error) {
+      post({ kind: 'reply', id, ok: false, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private setBreakpoints(specs: readonly { id: number; name: string; condition?: string; hitCondition?: string }[]): void {
+    const compiled: CompiledBreakpoint[] = [];
+    for (const spec of specs) {
+      try {
+        compiled.push(compileBreakpoint(spec));
+      } catch (error) {
+        post({ kind: 'breakpointProblem', id: spec.id, message: (error as Error).message });
+      }
+    }
+    this.breakpoints = compiled;
+  }
+
+  private flushTrace(): void {
+    if (this.statistics) post({ kind: 'trace', text: this.statistics.summary() });
+  }
+}
+
+function post(event: WorkerEvent): void {
+  parentPort?.postMessage(event);
+}
+
+function safeCall<T>(body: () => T): T | undefined {
+  try {
+    return body();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The worker's entry: called by the debug adapter bundle when it finds itself started as a worker. */
+export function runDebugWorker(setup: DebugWorkerSetup): void {
+  let outcome: GuestEnd;
+  let worker: DebugWorker | undefined;
+  try {
+    worker = new DebugWorker(setup);
+    outcome = worker.run();
+  } catch (error) {
+    outcome = { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    safeCall(() => worker?.dispose());
+  }
+  post({ kind: 'ended', outcome });
+}

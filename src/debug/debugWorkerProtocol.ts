@@ -1,0 +1,113 @@
+// What the debug session's main thread and the guest's debug worker say to each other. The worker
+// spends its life inside synchronous guest code, so commands reach it through a MessagePort it
+// drains with receiveMessageOnPort, announced by bumping a shared mailbox cell it checks at every
+// host call and sleeps on while paused. Everything here is plain cloneable data.
+import type { MessagePort } from 'node:worker_threads';
+import type { Preopen } from '../wasi/host';
+import type { DecodedCall } from './hostCallDecoder';
+
+export interface FunctionBreakpointSpec {
+  id: number;
+  /** `fd_write`, `wasi_snapshot_preview1.path_open`, `env.*`, `*`, `path_*`. */
+  name: string;
+  /** JavaScript expression over the decoded arguments, e.g. `path.includes("config")`. */
+  condition?: string;
+  /** Stop only on the Nth hit (`3`), from the Nth on (`>= 3`), or every Nth (`% 3`). */
+  hitCondition?: string;
+}
+
+export type ExceptionFilter = 'panic' | 'trap' | 'nonzeroExit';
+
+export interface DebugWorkerSetup {
+  /** The module as built; the worker adds the stack-pointer export and compiles it. */
+  readonly wasm: Uint8Array;
+  /** Int32 cells: see MAILBOX. */
+  readonly control: SharedArrayBuffer;
+  /** The runner's wake cells and stdio rings (src/wasi/runner/sharedRing.ts). */
+  readonly wake: SharedArrayBuffer;
+  readonly stdin: SharedArrayBuffer;
+  readonly stdout: SharedArrayBuffer;
+  readonly stderr: SharedArrayBuffer;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly preopens: readonly Preopen[];
+  /** No observer at all: the guest runs at full speed, breakpoints and pause do nothing. */
+  readonly noDebug: boolean;
+  readonly stopOnEntry: boolean;
+  readonly trace: boolean;
+  readonly breakpoints: readonly FunctionBreakpointSpec[];
+  readonly exceptionFilters: readonly ExceptionFilter[];
+  /** The port the worker drains commands from. */
+  readonly commands: MessagePort;
+}
+
+/** Index of the Int32 cell the main thread bumps after posting a command. */
+export const MAILBOX = 0;
+export const CONTROL_BYTES = 16;
+
+/** Commands that expect a reply, without the id the runtime assigns. */
+export type WorkerRequest =
+  | { kind: 'readMemory'; address: number; count: number }
+  | { kind: 'writeMemory'; address: number; data: Uint8Array }
+  | { kind: 'evaluate'; expression: string };
+
+export type WorkerCommand =
+  | { kind: 'breakpoints'; breakpoints: FunctionBreakpointSpec[] }
+  | { kind: 'exceptionFilters'; filters: ExceptionFilter[] }
+  | { kind: 'pause' }
+  | { kind: 'continue' }
+  | { kind: 'next' }
+  | { kind: 'terminate' }
+  | (WorkerRequest & { id: number });
+
+export interface StackFrameInfo {
+  name: string;
+  /** Absolute path as recorded in the pclntab. */
+  file?: string;
+  line?: number;
+  /** `syscall.fd_write` etc.: Go's generated wrapper for a //go:wasmimport, or the host call itself. */
+  kind: 'host' | 'go' | 'wasm';
+  /** Go PC (PC_F<<16 | PC_B) of the frame, when known. */
+  pc?: number;
+}
+
+export interface ProcessSnapshot {
+  fds: { fd: number; description: string }[];
+  /** Exported wasm globals plus Go's SP, by name. */
+  globals: { name: string; value: string }[];
+  memoryBytes: number;
+}
+
+export interface StoppedMessage {
+  kind: 'stopped';
+  reason: 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception';
+  description: string;
+  /** For exceptions: the panic text or trap detail shown in the exception widget. */
+  text?: string;
+  exceptionId?: ExceptionFilter;
+  hitBreakpointIds?: number[];
+  /** The host call about to run; absent at a post-mortem stop (trap). */
+  call?: DecodedCall;
+  /** The call before it with its result, after a step. */
+  previous?: DecodedCall;
+  frames: StackFrameInfo[];
+  process: ProcessSnapshot;
+}
+
+export type WorkerEvent =
+  | { kind: 'ready' }
+  | StoppedMessage
+  | { kind: 'breakpointProblem'; id: number; message: string }
+  | { kind: 'trace'; text: string }
+  | { kind: 'reply'; id: number; ok: true; body: unknown }
+  | { kind: 'reply'; id: number; ok: false; message: string }
+  | { kind: 'ended'; outcome: GuestEnd };
+
+export type GuestEnd =
+  | { kind: 'exit'; code: number }
+  | { kind: 'trap'; trapKind: string; detail: string; functions: string[] }
+  | { kind: 'stopped' }
+  | { kind: 'error'; message: string };
+
+/** Marks a worker started on the debug adapter bundle as the guest's debug worker. */
+export const DEBUG_WORKER_MARK = 'wasip1-debug-worker';

@@ -1,0 +1,88 @@
+// Turns a launch's `program` into wasm bytes: a .wasm is read as is, anything else (a package
+// directory, a .go file, an import path) is built for wasip1 with the user's Go first. A failed
+// build comes back as located diagnostics, never as an exception with a stack.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { findGo, GoDiscoveryError } from '../gotool/goDiscovery';
+import type { GoDiagnostic } from '../gotool/goCompilerOutput';
+import { buildWasip1 } from '../gotool/wasip1Build';
+import { GuestModuleError, prepareGuestModule } from '../wasi/guestModule';
+import { asList, programDirectory, type Wasip1LaunchArguments } from './launchConfiguration';
+
+export type PreparedProgram =
+  | { ok: true; wasmPath: string; bytes: Uint8Array; built: boolean }
+  | { ok: false; message: string; diagnostics: GoDiagnostic[]; lines: string[] };
+
+export interface PreparationOptions {
+  signal?: AbortSignal;
+  /** Progress lines ("go build …") for the Debug Console. */
+  log?: (line: string) => void;
+}
+
+export async function prepareProgram(launch: Wasip1LaunchArguments, options: PreparationOptions = {}): Promise<PreparedProgram> {
+  const program = path.resolve(launch.program);
+  if (program.endsWith('.wasm')) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(program);
+    } catch (error) {
+      return { ok: false, message: `Cannot read ${program}: ${(error as Error).message}`, diagnostics: [], lines: [] };
+    }
+    return checked({ ok: true, wasmPath: program, bytes, built: false });
+  }
+
+  let go;
+  try {
+    go = await findGo({ goPath: launch.goPath, goroot: launch.goroot, env: process.env, cwd: programDirectory(program) });
+  } catch (error) {
+    const message = error instanceof GoDiscoveryError ? error.message : `Cannot find go: ${(error as Error).message}`;
+    return { ok: false, message, diagnostics: [], lines: [message] };
+  }
+  const output = launch.output ? path.resolve(programDirectory(program), launch.output) : defaultOutput(program);
+  options.log?.(`Building ${launch.program} with ${go.versionString.replace(/^go version /, '')}…`);
+  const result = await buildWasip1({
+    go,
+    packagePath: program,
+    output,
+    buildFlags: asList(launch.buildFlags),
+    buildTags: asList(launch.buildTags),
+    signal: options.signal,
+  });
+  if (result.cancelled) return { ok: false, message: 'The build was cancelled.', diagnostics: [], lines: [] };
+  if (!result.ok) {
+    const lines = [
+      ...result.diagnostics.map((d) => `${d.file}:${d.line}${d.column ? `:${d.column}` : ''}: ${d.message}`),
+      ...result.unlocated,
+    ];
+    if (!lines.length) lines.push(result.output.trim() || `${result.commandLine} failed with exit code ${result.exitCode}`);
+    const count = result.diagnostics.length;
+    const message = count
+      ? `Build failed: ${count} error${count === 1 ? '' : 's'}${result.tooManyErrors ? ' (and more)' : ''}, first ${lines[0]}`
+      : `Build failed: ${lines[0]}`;
+    return { ok: false, message, diagnostics: result.diagnostics, lines };
+  }
+  return checked({ ok: true, wasmPath: result.wasmPath, bytes: readFileSync(result.wasmPath), built: true });
+}
+
+/**
+ * Fails the launch, before any thread starts, on what can never run: not wasm, a component, or
+ * imports nothing supplies (a custom //go:wasmimport module), each said in one line.
+ */
+async function checked(program: Extract<PreparedProgram, { ok: true }>): Promise<PreparedProgram> {
+  try {
+    await prepareGuestModule(program.bytes, program.wasmPath);
+    return program;
+  } catch (error) {
+    if (!(error instanceof GuestModuleError)) throw error;
+    return { ok: false, message: error.message, diagnostics: [], lines: [error.message] };
+  }
+}
+
+/** One file per program in the temp directory: rebuilt in place, never littering the workspace. */
+function defaultOutput(program: string): string {
+  const key = createHash('sha256').update(program).digest('hex').slice(0, 12);
+  const name = path.basename(program).replace(/\.go$/, '') || 'main';
+  return path.join(os.tmpdir(), 'wasip1-debug', `${name}-${key}.wasm`);
+}

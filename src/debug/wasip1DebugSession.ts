@@ -1,0 +1,398 @@
+// The Debug Adapter Protocol face of Wasip1Runtime. Breakpoints are function breakpoints on host
+// calls (the only places a wasm guest can be stopped from the outside without rewriting its code);
+// a stop shows the call's decoded arguments, Go's stack with source positions from the pclntab, and
+// the process (args, env, preopens, descriptors). Debug Console input is the program's stdin.
+import {
+  Breakpoint, ExitedEvent, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame,
+  StoppedEvent, TerminatedEvent, Thread, BreakpointEvent,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type { ExceptionFilter, FunctionBreakpointSpec, GuestEnd, StoppedMessage } from './debugWorkerProtocol';
+import { compileBreakpoint } from './functionBreakpoints';
+import type { DecodedArgument, DecodedCall } from './hostCallDecoder';
+import type { Wasip1LaunchArguments } from './launchConfiguration';
+import { Wasip1Runtime } from './wasip1Runtime';
+
+const THREAD_ID = 1;
+/** The whole linear memory is one memory reference; readMemory offsets are guest addresses. */
+const LINEAR_MEMORY = 'memory';
+/** How long launch waits for configurationDone from a client that never sends it. */
+const CONFIGURATION_TIMEOUT_MS = 5000;
+
+const exceptionFilters: DebugProtocol.ExceptionBreakpointsFilter[] = [
+  { filter: 'panic', label: 'Go panic', description: 'Stop when an unrecovered panic (or fatal error) is about to end the program.', default: true },
+  { filter: 'trap', label: 'Wasm trap', description: 'Stop after the guest trapped, to inspect its memory.', default: true },
+  { filter: 'nonzeroExit', label: 'Non-zero exit', description: 'Stop at proc_exit with an exit code other than 0.', default: false },
+];
+
+/** Custom request: `{ text?: string, end?: boolean }` — text goes to the program's stdin, end closes it. */
+export const STDIN_REQUEST = 'wasip1.stdin';
+
+interface LaunchRequestArguments extends DebugProtocol.LaunchRequestArguments, Wasip1LaunchArguments {}
+
+type VariableSource = () => DebugProtocol.Variable[];
+
+export class Wasip1DebugSession extends LoggingDebugSession {
+  private readonly runtime = new Wasip1Runtime();
+  private configurationDone!: () => void;
+  private readonly configured = new Promise<void>((resolve) => (this.configurationDone = resolve));
+  private functionBreakpoints: FunctionBreakpointSpec[] = [];
+  private filters: ExceptionFilter[] = ['panic', 'trap'];
+  private nextBreakpointId = 1;
+  private stopped: StoppedMessage | undefined;
+  private variables = new Handles<VariableSource>();
+  private launchArgs: LaunchRequestArguments | undefined;
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+    this.runtime.on('output', (category, text) => this.sendEvent(new OutputEvent(text, category)));
+    this.runtime.on('stopped', (stop) => this.onStopped(stop));
+    this.runtime.on('breakpointProblem', (id, message) => {
+      const bp = new Breakpoint(false) as DebugProtocol.Breakpoint;
+      bp.id = id;
+      bp.message = message;
+      this.sendEvent(new BreakpointEvent('changed', bp));
+    });
+    this.runtime.on('ended', (end) => this.onEnded(end));
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      ...response.body,
+      supportsConfigurationDoneRequest: true,
+      supportsFunctionBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsTerminateRequest: true,
+      supportsReadMemoryRequest: true,
+      supportsWriteMemoryRequest: true,
+      supportsExceptionInfoRequest: true,
+      supportsEvaluateForHovers: false,
+      exceptionBreakpointFilters: exceptionFilters,
+    };
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.configurationDone();
+    this.sendResponse(response);
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchRequestArguments): Promise<void> {
+    this.launchArgs = args;
+    if (!args.program) {
+      this.sendErrorResponse(response, { id: 1001, format: 'The launch configuration needs "program": a Go package directory, a .go file or a .wasm module.', showUser: true });
+      return;
+    }
+    let prepared;
+    try {
+      prepared = await this.runtime.prepare(args);
+    } catch (error) {
+      // Failures with data (compile errors) come back as values; anything thrown is the host's own trouble.
+      prepared = { ok: false as const, message: `Cannot prepare ${args.program}: ${(error as Error).message}`, lines: [] as string[] };
+    }
+    if (!prepared.ok) {
+      for (const line of prepared.lines) this.sendEvent(new OutputEvent(line + '\n', 'stderr'));
+      this.sendErrorResponse(response, { id: 1002, format: prepared.message, showUser: true });
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    if (args.console && args.console !== 'debugConsole') {
+      this.sendEvent(new OutputEvent(`console "${args.console}" is not supported yet: using the Debug Console (type a line there to send it to stdin).\n`, 'console'));
+    }
+    await Promise.race([this.configured, new Promise((resolve) => setTimeout(resolve, CONFIGURATION_TIMEOUT_MS))]);
+    try {
+      this.runtime.start(args, prepared, {
+        noDebug: args.noDebug,
+        stopOnEntry: args.stopOnEntry,
+        trace: args.trace,
+        breakpoints: this.functionBreakpoints,
+        exceptionFilters: this.filters,
+      });
+    } catch (error) {
+      this.sendErrorResponse(response, { id: 1003, format: `Cannot start the program: ${(error as Error).message}`, showUser: true });
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    this.sendResponse(response);
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    const result: DebugProtocol.Breakpoint[] = [];
+    const specs: FunctionBreakpointSpec[] = [];
+    for (const requested of args.breakpoints) {
+      const spec: FunctionBreakpointSpec = { id: this.nextBreakpointId++, name: requested.name, condition: requested.condition, hitCondition: requested.hitCondition };
+      const bp = new Breakpoint(true) as DebugProtocol.Breakpoint;
+      bp.id = spec.id;
+      try {
+        compileBreakpoint(spec);
+        specs.push(spec);
+      } catch (error) {
+        bp.verified = false;
+        bp.message = (error as Error).message;
+      }
+      result.push(bp);
+    }
+    this.functionBreakpoints = specs;
+    this.runtime.setBreakpoints(specs);
+    response.body = { breakpoints: result };
+    this.sendResponse(response);
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    response.body = {
+      breakpoints: (args.breakpoints ?? []).map((b) => {
+        const bp = new Breakpoint(false, b.line) as DebugProtocol.Breakpoint;
+        bp.message = 'Line breakpoints are not supported in wasip1 guests: use a function breakpoint on a host call (fd_write, path_open, *).';
+        return bp;
+      }),
+    };
+    this.sendResponse(response);
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    const known = new Set(exceptionFilters.map((f) => f.filter));
+    this.filters = args.filters.filter((f): f is ExceptionFilter => known.has(f));
+    this.runtime.setExceptionFilters(this.filters);
+    this.sendResponse(response);
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [new Thread(THREAD_ID, 'main goroutine')] };
+    this.sendResponse(response);
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    const frames = this.stopped?.frames ?? [];
+    const start = args.startFrame ?? 0;
+    const count = args.levels ? args.levels : frames.length;
+    response.body = {
+      stackFrames: frames.slice(start, start + count).map((frame, i) => {
+        const source = frame.file && existsSync(frame.file) ? new Source(path.basename(frame.file), this.convertDebuggerPathToClient(frame.file)) : undefined;
+        const sf = new StackFrame(start + i, frame.name, source, frame.line ?? 0, 1) as DebugProtocol.StackFrame;
+        if (frame.pc !== undefined) sf.instructionPointerReference = '0x' + frame.pc.toString(16);
+        if (frame.kind === 'host') sf.presentationHint = 'label';
+        else if (!source || /^(runtime|syscall|internal)[./]/.test(frame.name)) sf.presentationHint = 'subtle';
+        return sf;
+      }),
+      totalFrames: frames.length,
+    };
+    this.sendResponse(response);
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
+    const stop = this.stopped;
+    const scopes: DebugProtocol.Scope[] = [];
+    if (stop?.call) scopes.push(new Scope(`Host call: ${stop.call.name}`, this.variables.create(() => this.callVariables(stop.call as DecodedCall)), false));
+    if (stop?.previous) scopes.push(new Scope(`Previous call: ${stop.previous.name}`, this.variables.create(() => this.callVariables(stop.previous as DecodedCall)), false));
+    if (stop) {
+      scopes.push(new Scope('Process', this.variables.create(() => this.processVariables(stop)), true));
+      scopes.push(new Scope('Globals', this.variables.create(() => stop.process.globals.map((g) => variable(g.name, g.value))), true));
+    }
+    response.body = { scopes };
+    this.sendResponse(response);
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    const source = this.variables.get(args.variablesReference);
+    response.body = { variables: source ? source() : [] };
+    this.sendResponse(response);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    this.resumed();
+    this.runtime.continue();
+    response.body = { allThreadsContinued: true };
+    this.sendResponse(response);
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    this.resumed();
+    this.runtime.next();
+    this.sendResponse(response);
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    this.resumed();
+    this.runtime.next();
+    this.sendResponse(response);
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.resumed();
+    this.runtime.next();
+    this.sendResponse(response);
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.runtime.pause();
+    this.sendResponse(response);
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const stop = this.stopped;
+    response.body = {
+      exceptionId: stop?.exceptionId ?? 'unknown',
+      description: stop?.description,
+      breakMode: 'always',
+      details: { message: stop?.text ?? stop?.description },
+    };
+    this.sendResponse(response);
+  }
+
+  /**
+   * Debug Console (repl) input is the program's stdin, a line at a time. Watches and hovers evaluate a
+   * JavaScript expression over the stopped call's arguments (`path`, `fd`, `iovs`…) and `u8/u32/u64(addr)`,
+   * `str(addr, len)`, `sp`.
+   */
+  protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
+    if (args.context === 'repl') {
+      try {
+        this.runtime.writeStdin(args.expression + '\n');
+        response.body = { result: '', variablesReference: 0 };
+        this.sendResponse(response);
+      } catch (error) {
+        this.sendErrorResponse(response, { id: 2001, format: `Cannot send to stdin: ${(error as Error).message}` });
+      }
+      return;
+    }
+    try {
+      const { result } = await this.runtime.evaluate(args.expression);
+      response.body = { result, variablesReference: 0 };
+      this.sendResponse(response);
+    } catch (error) {
+      this.sendErrorResponse(response, { id: 2002, format: (error as Error).message });
+    }
+  }
+
+  protected override async readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): Promise<void> {
+    try {
+      const address = memoryAddress(args.memoryReference) + (args.offset ?? 0);
+      const read = await this.runtime.readMemory(address, args.count);
+      response.body = { address: '0x' + read.address.toString(16), data: Buffer.from(read.data).toString('base64'), unreadableBytes: read.unreadableBytes };
+      this.sendResponse(response);
+    } catch (error) {
+      this.sendErrorResponse(response, { id: 3001, format: (error as Error).message });
+    }
+  }
+
+  protected override async writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): Promise<void> {
+    try {
+      const address = memoryAddress(args.memoryReference) + (args.offset ?? 0);
+      const written = await this.runtime.writeMemory(address, Buffer.from(args.data, 'base64'));
+      response.body = { bytesWritten: written.bytesWritten };
+      this.sendResponse(response);
+    } catch (error) {
+      this.sendErrorResponse(response, { id: 3002, format: (error as Error).message });
+    }
+  }
+
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: { text?: string; end?: boolean }): void {
+    if (command !== STDIN_REQUEST) {
+      super.customRequest(command, response, args);
+      return;
+    }
+    try {
+      if (args?.text) this.runtime.writeStdin(args.text);
+      if (args?.end) this.runtime.endStdin();
+      this.sendResponse(response);
+    } catch (error) {
+      this.sendErrorResponse(response, { id: 2003, format: `Cannot send to stdin: ${(error as Error).message}` });
+    }
+  }
+
+  protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
+    await this.runtime.terminate();
+    this.sendResponse(response);
+  }
+
+  protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
+    await this.runtime.terminate();
+    this.sendResponse(response);
+    // The base class ends a standalone adapter process here (and leaves an inline one alone).
+    this.shutdown();
+  }
+
+  private onStopped(stop: StoppedMessage): void {
+    this.stopped = stop;
+    this.variables.reset();
+    const event = new StoppedEvent(stop.reason, THREAD_ID, stop.text) as DebugProtocol.StoppedEvent;
+    event.body.description = stop.description;
+    event.body.allThreadsStopped = true;
+    if (stop.hitBreakpointIds?.length) event.body.hitBreakpointIds = stop.hitBreakpointIds;
+    this.sendEvent(event);
+  }
+
+  private resumed(): void {
+    this.stopped = undefined;
+    this.variables.reset();
+  }
+
+  private onEnded(end: GuestEnd): void {
+    switch (end.kind) {
+      case 'exit':
+        this.sendEvent(new OutputEvent(`Process exited with status ${end.code}\n`, 'console'));
+        this.sendEvent(new ExitedEvent(end.code));
+        break;
+      case 'trap':
+        this.sendEvent(new OutputEvent(`wasm trap (${end.trapKind}): ${end.detail}${end.functions.length ? ` in ${end.functions[0]}` : ''}\n`, 'stderr'));
+        this.sendEvent(new ExitedEvent(134));
+        break;
+      case 'error':
+        this.sendEvent(new OutputEvent(`Cannot run ${this.launchArgs?.program ?? 'the program'}: ${end.message}\n`, 'stderr'));
+        break;
+      case 'stopped':
+        this.sendEvent(new OutputEvent('Process terminated\n', 'console'));
+        break;
+    }
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  private callVariables(call: DecodedCall): DebugProtocol.Variable[] {
+    const vars = call.arguments.map((a) => argumentVariable(a));
+    if (call.result) {
+      vars.push(variable('errno', call.result.errnoName));
+      for (const out of call.result.outputs) vars.push(argumentVariable({ ...out, name: `${out.name} (out)` }));
+    }
+    return vars;
+  }
+
+  private processVariables(stop: StoppedMessage): DebugProtocol.Variable[] {
+    const setup = this.runtime.setup;
+    const list = (items: [string, string][]): number => this.variables.create(() => items.map(([n, v]) => variable(n, v)));
+    const vars: DebugProtocol.Variable[] = [];
+    if (setup) {
+      vars.push(variable('args', `[${setup.argv.length}]`, list(setup.argv.map((a, i) => [`[${i}]`, JSON.stringify(a)]))));
+      vars.push(variable('env', `{${Object.keys(setup.env).length}}`, list(Object.entries(setup.env).map(([k, v]) => [k, JSON.stringify(v)]))));
+      vars.push(variable('preopens', `[${setup.preopens.length}]`, list(setup.preopens.map((p) => [p.guestPath, p.hostPath]))));
+    }
+    vars.push(variable('fds', `[${stop.process.fds.length}]`, list(stop.process.fds.map((f) => [String(f.fd), f.description]))));
+    const memory = variable('memory', `${stop.process.memoryBytes} bytes`);
+    memory.memoryReference = LINEAR_MEMORY;
+    vars.push(memory);
+    return vars;
+  }
+}
+
+function variable(name: string, value: string, variablesReference = 0): DebugProtocol.Variable {
+  return { name, value, variablesReference };
+}
+
+function argumentVariable(arg: DecodedArgument): DebugProtocol.Variable {
+  const v = variable(arg.name, arg.display);
+  if (arg.pointer !== undefined) v.memoryReference = '0x' + arg.pointer.toString(16);
+  return v;
+}
+
+/** "memory" is address 0 of linear memory; a pointer argument's reference is its address in hex. */
+function memoryAddress(reference: string): number {
+  if (reference === LINEAR_MEMORY) return 0;
+  const address = Number(reference);
+  if (!Number.isInteger(address) || address < 0) throw new Error(`unknown memory reference "${reference}"`);
+  return address;
+}

@@ -1,0 +1,246 @@
+// The debugger's runtime: knows how to build, run, stop and inspect a wasip1 guest, and nothing of
+// the Debug Adapter Protocol (the session translates). The guest runs in a worker thread (the debug
+// adapter bundle started again as a worker); its stdio crosses over the runner's shared rings, and
+// commands over a MessagePort plus a mailbox cell the worker checks at each host call.
+import { EventEmitter } from 'node:events';
+import * as path from 'node:path';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { DEFAULT_RING_BYTES, SharedRing, WakeCells } from '../wasi/runner/sharedRing';
+import { InputPump, OutputPump } from '../wasi/runner/stdioPumps';
+import {
+  CONTROL_BYTES, DEBUG_WORKER_MARK, type DebugWorkerSetup, type ExceptionFilter, type FunctionBreakpointSpec, type GuestEnd,
+  MAILBOX, type StoppedMessage, type WorkerCommand, type WorkerEvent, type WorkerRequest,
+} from './debugWorkerProtocol';
+import { guestSetup, type GuestSetup, type Wasip1LaunchArguments } from './launchConfiguration';
+import { type PreparedProgram, prepareProgram } from './programPreparation';
+
+export type OutputCategory = 'stdout' | 'stderr' | 'console';
+
+/** How long a request to the worker may wait: it is answered at the next host call or while paused. */
+const WORKER_REPLY_TIMEOUT_MS = 2000;
+/** Go needs a deep wasm stack (Go's own runner gives wasmtime 1 MiB of wasm stack; V8 frames are bigger). */
+const WORKER_STACK_MB = 16;
+
+export interface Wasip1RuntimeEvents {
+  output: [category: OutputCategory, text: string];
+  stopped: [stop: StoppedMessage];
+  breakpointProblem: [id: number, message: string];
+  /** The guest ended; `exited` carries its exit code when it had one. */
+  ended: [end: GuestEnd];
+}
+
+export interface StartOptions {
+  noDebug?: boolean;
+  stopOnEntry?: boolean;
+  trace?: boolean;
+  breakpoints?: readonly FunctionBreakpointSpec[];
+  exceptionFilters?: readonly ExceptionFilter[];
+  /** The script the worker runs; default: debugAdapter.js beside this bundle. */
+  workerScript?: string;
+}
+
+export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
+  private worker: Worker | undefined;
+  private commands: MessagePort | undefined;
+  private control: Int32Array | undefined;
+  private cells: WakeCells | undefined;
+  private pumps: OutputPump[] = [];
+  private stdin: InputPump | undefined;
+  private nextRequestId = 1;
+  private readonly pending = new Map<number, { resolve: (body: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
+  private ended = false;
+  private endedPromise: Promise<void> | undefined;
+  setup: GuestSetup | undefined;
+
+  /** Builds the program if it is Go source; compile errors come back as data. */
+  prepare(launch: Wasip1LaunchArguments, signal?: AbortSignal): Promise<PreparedProgram> {
+    return prepareProgram(launch, { signal, log: (line) => this.emit('output', 'console', line + '\n') });
+  }
+
+  start(launch: Wasip1LaunchArguments, program: { wasmPath: string; bytes: Uint8Array }, options: StartOptions = {}): void {
+    const setup = (this.setup = guestSetup(launch, program.wasmPath));
+    const cells = (this.cells = new WakeCells());
+    const rings = [0, 1, 2].map(() => new SharedRing(DEFAULT_RING_BYTES));
+    const [stdinRing, stdoutRing, stderrRing] = rings;
+    this.pumps = [
+      new OutputPump(stdoutRing, cells, textSink((text) => this.emit('output', 'stdout', text))),
+      new OutputPump(stderrRing, cells, textSink((text) => this.emit('output', 'stderr', text))),
+    ];
+    this.stdin = new InputPump(stdinRing, cells);
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
+    this.control = new Int32Array(control);
+    const channel = new MessageChannel();
+    this.commands = channel.port1;
+    const workerSetup: DebugWorkerSetup = {
+      wasm: program.bytes,
+      control,
+      wake: cells.buffer,
+      stdin: stdinRing.buffer,
+      stdout: stdoutRing.buffer,
+      stderr: stderrRing.buffer,
+      args: setup.argv,
+      env: setup.env,
+      preopens: setup.preopens,
+      noDebug: options.noDebug ?? false,
+      stopOnEntry: options.stopOnEntry ?? false,
+      trace: options.trace ?? false,
+      breakpoints: options.breakpoints ?? [],
+      exceptionFilters: options.exceptionFilters ?? [],
+      commands: channel.port2,
+    };
+    const worker = (this.worker = new Worker(options.workerScript ?? path.join(__dirname, 'debugAdapter.js'), {
+      workerData: { mark: DEBUG_WORKER_MARK, setup: workerSetup },
+      transferList: [channel.port2],
+      resourceLimits: { stackSizeMb: WORKER_STACK_MB },
+      stdout: false,
+      stderr: false,
+    }));
+    let resolveEnded: () => void = () => undefined;
+    this.endedPromise = new Promise((resolve) => (resolveEnded = resolve));
+    worker.on('message', (event: WorkerEvent) => this.onWorkerEvent(event));
+    worker.on('error', (error) => this.finish({ kind: 'error', message: error.message }));
+    worker.on('exit', () => {
+      this.finish({ kind: 'stopped' });
+      resolveEnded();
+    });
+    void this.pumpLoop();
+  }
+
+  get running(): boolean {
+    return this.worker !== undefined && !this.ended;
+  }
+
+  setBreakpoints(breakpoints: FunctionBreakpointSpec[]): void {
+    this.send({ kind: 'breakpoints', breakpoints });
+  }
+
+  setExceptionFilters(filters: ExceptionFilter[]): void {
+    this.send({ kind: 'exceptionFilters', filters });
+  }
+
+  /** The guest stops at its next host call: a loop that never calls the host cannot be paused. */
+  pause(): void {
+    this.send({ kind: 'pause' });
+  }
+
+  continue(): void {
+    this.send({ kind: 'continue' });
+  }
+
+  /** Lets the host call the guest is stopped at run, and stops at the next one, showing the result. */
+  next(): void {
+    this.send({ kind: 'next' });
+  }
+
+  readMemory(address: number, count: number): Promise<{ address: number; data: Uint8Array; unreadableBytes: number }> {
+    return this.request({ kind: 'readMemory', address, count });
+  }
+
+  writeMemory(address: number, data: Uint8Array): Promise<{ bytesWritten: number }> {
+    return this.request({ kind: 'writeMemory', address, data });
+  }
+
+  evaluate(expression: string): Promise<{ result: string }> {
+    return this.request({ kind: 'evaluate', expression });
+  }
+
+  writeStdin(text: string): void {
+    if (!this.running) throw new Error('the program is not running');
+    this.stdin?.push(Buffer.from(text, 'utf8'));
+  }
+
+  endStdin(): void {
+    if (this.running) this.stdin?.end();
+  }
+
+  /** Ends the guest at once, even one spinning without host calls (the worker is terminated). */
+  async terminate(): Promise<void> {
+    if (!this.worker) return;
+    if (!this.ended) {
+      this.send({ kind: 'terminate' });
+      await this.worker.terminate();
+    }
+    await this.endedPromise;
+  }
+
+  private onWorkerEvent(event: WorkerEvent): void {
+    // Output the guest wrote before this event is already in the rings: deliver it first, so a stop
+    // or a trace line never overtakes the program's own output.
+    this.pumpOutput();
+    switch (event.kind) {
+      case 'ready': break;
+      case 'stopped': this.emit('stopped', event); break;
+      case 'breakpointProblem': this.emit('breakpointProblem', event.id, event.message); break;
+      case 'trace': this.emit('output', 'console', event.text + '\n'); break;
+      case 'reply': {
+        const waiting = this.pending.get(event.id);
+        if (!waiting) break;
+        this.pending.delete(event.id);
+        clearTimeout(waiting.timer);
+        if (event.ok) waiting.resolve(event.body);
+        else waiting.reject(new Error(event.message));
+        break;
+      }
+      case 'ended': this.finish(event.outcome); break;
+    }
+  }
+
+  private finish(end: GuestEnd): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.pumpOutput();
+    for (const pump of this.pumps) pump.abandon();
+    this.stdin?.detach();
+    for (const [, waiting] of this.pending) {
+      clearTimeout(waiting.timer);
+      waiting.reject(new Error('the program has ended'));
+    }
+    this.pending.clear();
+    this.cells?.wakeMain();
+    this.commands?.close();
+    this.emit('ended', end);
+  }
+
+  private pumpOutput(): void {
+    for (const pump of this.pumps) pump.pump();
+  }
+
+  private async pumpLoop(): Promise<void> {
+    const cells = this.cells as WakeCells;
+    while (!this.ended) {
+      const seen = cells.mainGeneration();
+      this.pumpOutput();
+      this.stdin?.pump();
+      await cells.waitInMain(seen);
+    }
+  }
+
+  private send(command: WorkerCommand): void {
+    if (!this.commands || !this.control || this.ended) return;
+    this.commands.postMessage(command);
+    Atomics.add(this.control, MAILBOX, 1);
+    Atomics.notify(this.control, MAILBOX);
+  }
+
+  private request<T>(command: WorkerRequest): Promise<T> {
+    if (!this.running) return Promise.reject(new Error('the program is not running'));
+    const id = this.nextRequestId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error('the program did not answer: it is running and not calling the host; pause it first'));
+      }, WORKER_REPLY_TIMEOUT_MS);
+      this.pending.set(id, { resolve: resolve as (body: unknown) => void, reject, timer });
+      this.send({ ...command, id });
+    });
+  }
+}
+
+/** Decodes a byte stream to text without splitting a UTF-8 sequence across chunks. */
+function textSink(deliver: (text: string) => void): (chunk: Uint8Array) => void {
+  const decoder = new TextDecoder();
+  return (chunk) => {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text) deliver(text);
+  };
+}
