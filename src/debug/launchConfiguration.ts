@@ -33,6 +33,10 @@ export interface Wasip1LaunchArguments {
   goPath?: string;
   /** vscode-go's go.goroot, passed on by the extension. */
   goroot?: string;
+  /** vscode-go's go.alternateTools.go: a command name or path. */
+  goAlternateTool?: string;
+  /** Environment for go itself (vscode-go's go.toolsEnvVars), not for the program. */
+  goEnv?: Record<string, string>;
 }
 
 export interface GuestSetup {

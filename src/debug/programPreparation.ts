@@ -35,7 +35,13 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
 
   let go;
   try {
-    go = await findGo({ goPath: launch.goPath, goroot: launch.goroot, env: process.env, cwd: programDirectory(program) });
+    go = await findGo({
+      goPath: launch.goPath,
+      alternateTool: launch.goAlternateTool,
+      goroot: launch.goroot,
+      env: { ...process.env, ...launch.goEnv },
+      cwd: programDirectory(program),
+    });
   } catch (error) {
     const message = error instanceof GoDiscoveryError ? error.message : `Cannot find go: ${(error as Error).message}`;
     return { ok: false, message, diagnostics: [], lines: [message] };
@@ -48,6 +54,7 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
     output,
     buildFlags: asList(launch.buildFlags),
     buildTags: asList(launch.buildTags),
+    env: launch.goEnv,
     signal: options.signal,
   });
   if (result.cancelled) return { ok: false, message: 'The build was cancelled.', diagnostics: [], lines: [] };

@@ -17,6 +17,11 @@ function configurationFor(folder: vscode.WorkspaceFolder, program: string): vsco
   };
 }
 
+function isInside(root: string, target: string): boolean {
+  const relative = path.relative(root, path.resolve(root, target));
+  return !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
 export class Wasip1DebugConfigurationProvider implements vscode.DebugConfigurationProvider {
   /** One configuration per main package of the folder: launch.json's "Add Configuration" and the dynamic list. */
   provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): vscode.DebugConfiguration[] {
@@ -31,7 +36,7 @@ export class Wasip1DebugConfigurationProvider implements vscode.DebugConfigurati
 
   /** F5 without launch.json: run what the active editor shows. */
   resolveDebugConfiguration(
-    folder: vscode.WorkspaceFolder | undefined,
+    _folder: vscode.WorkspaceFolder | undefined,
     configuration: vscode.DebugConfiguration,
   ): vscode.DebugConfiguration | undefined {
     if (!configuration.type && !configuration.request && !configuration.name) {
@@ -46,7 +51,6 @@ export class Wasip1DebugConfigurationProvider implements vscode.DebugConfigurati
         request: 'launch',
         name: `wasip1: ${path.basename(file)}`,
         program: file.endsWith('.wasm') ? file : path.dirname(file),
-        cwd: folder?.uri.fsPath ?? path.dirname(file),
       };
     }
     if (!configuration.program) {
@@ -63,7 +67,11 @@ export class Wasip1DebugConfigurationProvider implements vscode.DebugConfigurati
   ): vscode.DebugConfiguration {
     const go = vscode.workspace.getConfiguration('go', folder);
     const ours = vscode.workspace.getConfiguration('wasip1', folder);
-    configuration.cwd ??= folder?.uri.fsPath ?? (configuration.program.endsWith('.wasm') || configuration.program.endsWith('.go') ? path.dirname(configuration.program) : configuration.program);
+    // Like vscode-go, the program's folder is the working directory unless cwd says otherwise; the
+    // whole workspace folder is preopened so Go finds the files it expects beside and above it.
+    if (folder && !configuration.dirs && isInside(folder.uri.fsPath, configuration.cwd ?? configuration.program)) {
+      configuration.dirs = [folder.uri.fsPath];
+    }
     configuration.goPath ??= ours.get<string>('goPath') || undefined;
     configuration.goAlternateTool ??= go.get<Record<string, string>>('alternateTools')?.go || undefined;
     configuration.goroot ??= go.get<string>('goroot') || undefined;
