@@ -1,8 +1,15 @@
 // The extension's entry: each feature registers itself from its own file.
 import * as vscode from 'vscode';
 import { registerGoToolchainCommands } from './goToolchain';
+import { registerWasip1DebugAdapter } from './wasip1DebugAdapter';
 import { registerWasip1DebugConfigurations } from './wasip1DebugConfiguration';
 import { registerWasip1Tasks } from './wasip1Tasks';
+import { registerRunCodeLens } from './runCodeLens';
+import { registerRunCommands } from './runCommands';
+import { registerTerminalEnvironment } from './terminalEnvironment';
+import { registerWasmimportDiagnostics } from './wasmimportDiagnostics';
+import { registerWasmimportHover } from './wasmimportHover';
+import { registerWasmimportTreeView } from './wasmimportTreeView';
 
 /** What activate() returns to other extensions and tests. */
 export interface Wasip1ExtensionApi {
@@ -15,6 +22,13 @@ export function activate(context: vscode.ExtensionContext): Wasip1ExtensionApi {
   registerGoToolchainCommands(context);
   registerWasip1Tasks(context);
   registerWasip1DebugConfigurations(context);
+  registerWasip1DebugAdapter(context);
+  registerWasmimportTreeView(context);
+  registerWasmimportHover(context);
+  registerWasmimportDiagnostics(context);
+  registerRunCommands(context);
+  registerRunCodeLens(context);
+  registerTerminalEnvironment(context);
   return { activationTimeMs: performance.now() - started };
 }
 

@@ -73,6 +73,6 @@ describe('extension activation', () => {
     assert.ok(folder, 'no workspace folder is open');
     assert.equal(path.basename(folder.uri.fsPath), 'workspace');
     const goFiles = await vscode.workspace.findFiles('**/*.go');
-    assert.deepEqual(goFiles.map((uri) => path.basename(uri.fsPath)).sort(), ['hostlog.go', 'main.go']);
+    assert.deepEqual(goFiles.map((uri) => path.basename(uri.fsPath)).sort(), ['badimports.go', 'hostlog.go', 'main.go']);
   });
 });

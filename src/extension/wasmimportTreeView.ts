@@ -1,0 +1,382 @@
+// The "wasm imports" view: every //go:wasmimport of the workspace by module and function, the
+// //go:wasmexports, optionally the standard library's, and what a built .wasm really imports.
+import { existsSync, promises as fs, readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { compareBuiltModule, type BuiltImport, type BuiltModuleComparison } from '../goscan/builtModuleComparison';
+import type { GoSourceRange } from '../goscan/goTypeSyntax';
+import type { IndexedDirective } from '../goscan/wasmimportIndex';
+import { describeResolution, resolveWasmImport, type HostModuleMap, type WasmImportResolution } from '../goscan/wasmimportResolution';
+import { parseWasmModule } from '../wasm/moduleReader';
+import { configuredHostModules, wasmimportWorkspaceIndex, type StandardLibraryScan, type WasmimportWorkspaceIndex } from './wasmimportWorkspaceIndex';
+
+export const WASMIMPORT_VIEW_ID = 'wasip1.wasmimports';
+const SHOWING_STANDARD_LIBRARY = 'wasip1.wasmimports.showingStandardLibrary';
+const BUILT_MODULE_DEBOUNCE_MS = 500;
+
+interface TreeNode {
+  id: string;
+  label: string;
+  description?: string;
+  tooltip?: string | vscode.MarkdownString;
+  icon?: vscode.ThemeIcon;
+  command?: vscode.Command;
+  children?: TreeNode[];
+  expanded?: boolean;
+  /** `resourceUri` for files, so the explorer context menu commands apply. */
+  resourceUri?: vscode.Uri;
+}
+
+/** A plain copy of the tree, for tests and for anyone scripting the extension. */
+export interface WasmimportTreeSnapshotItem {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon?: string;
+  children?: WasmimportTreeSnapshotItem[];
+}
+
+const colored = (id: string, color: string): vscode.ThemeIcon => new vscode.ThemeIcon(id, new vscode.ThemeColor(color));
+
+function resolutionIcon(resolution: WasmImportResolution): vscode.ThemeIcon {
+  switch (resolution.kind) {
+    case 'wasi-host': return colored('pass', 'testing.iconPassed');
+    case 'host-module': return new vscode.ThemeIcon('plug');
+    case 'unknown-wasi-function': return colored('error', 'list.errorForeground');
+    case 'unresolved': return colored('warning', 'list.warningForeground');
+  }
+}
+
+function moduleDescription(module: string, hostModules: HostModuleMap): string {
+  const resolution = resolveWasmImport(module, '', hostModules);
+  if (resolution.kind === 'unknown-wasi-function') return 'wasip1 host';
+  if (resolution.kind === 'host-module') return resolution.hostModule;
+  return 'unresolved';
+}
+
+function toVscodeRange(range: GoSourceRange): vscode.Range {
+  return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+}
+
+function openCommand(file: string, range: GoSourceRange): vscode.Command {
+  return {
+    command: 'vscode.open',
+    title: 'Open declaration',
+    arguments: [vscode.Uri.file(file), { selection: toVscodeRange(range), preview: true } satisfies vscode.TextDocumentShowOptions],
+  };
+}
+
+function relativeLocation(d: IndexedDirective, base?: string): string {
+  const shown = base ? path.relative(base, d.file) : vscode.workspace.asRelativePath(d.file);
+  return `${shown}:${d.location.start.line + 1}`;
+}
+
+function directiveNode(d: IndexedDirective, hostModules: HostModuleMap, idPrefix: string, base?: string): TreeNode {
+  const where = relativeLocation(d, base);
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendCodeblock(`${d.directive.text}\n${d.goSignature}`, 'go');
+  let icon: vscode.ThemeIcon;
+  if (d.kind === 'wasmexport') {
+    icon = new vscode.ThemeIcon('export');
+    tooltip.appendMarkdown(`Exported to the host as \`${d.name}\`.`);
+  } else {
+    const resolution = resolveWasmImport(d.module!, d.name!, hostModules);
+    icon = resolutionIcon(resolution);
+    tooltip.appendMarkdown(describeResolution(d.module!, d.name!, resolution));
+  }
+  if (!d.inWasip1Build) {
+    icon = new vscode.ThemeIcon('circle-slash');
+    tooltip.appendMarkdown('\n\nThis file is not part of GOOS=wasip1 builds (file name suffix or //go:build).');
+  }
+  tooltip.appendMarkdown(`\n\n${where}`);
+  return {
+    id: `${idPrefix}:${d.file}:${d.location.start.line}`,
+    label: d.name ?? d.directive.text,
+    description: d.goSignature,
+    tooltip,
+    icon,
+    command: openCommand(d.file, d.location),
+  };
+}
+
+function importGroups(directives: IndexedDirective[], hostModules: HostModuleMap, idPrefix: string, base?: string): TreeNode[] {
+  const modules = new Map<string, IndexedDirective[]>();
+  for (const d of directives) {
+    if (d.kind !== 'wasmimport' || d.module === undefined || d.name === undefined) continue;
+    modules.set(d.module, [...(modules.get(d.module) ?? []), d]);
+  }
+  return [...modules.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([module, list]) => ({
+    id: `${idPrefix}:module:${module}`,
+    label: module,
+    description: moduleDescription(module, hostModules),
+    icon: new vscode.ThemeIcon('package'),
+    expanded: true,
+    children: list
+      .sort((a, b) => a.name!.localeCompare(b.name!) || a.file.localeCompare(b.file))
+      .map((d) => directiveNode(d, hostModules, idPrefix, base)),
+  }));
+}
+
+function builtImportNode(imp: BuiltImport, index: number): TreeNode {
+  const declared = imp.declaredBy[0];
+  let where: string;
+  if (declared) where = `declared in ${relativeLocation(declared)}`;
+  else if (imp.declaredByStandardLibrary.length) where = 'declared by the standard library';
+  else where = 'not declared in the workspace';
+  const tooltip = new vscode.MarkdownString();
+  tooltip.appendMarkdown(`\`${imp.module}.${imp.name}\` ${imp.type ? `\`${imp.type}\`` : imp.kind}\n\n`);
+  tooltip.appendMarkdown(describeResolution(imp.module, imp.name, imp.resolution) + `\n\n${where[0].toUpperCase()}${where.slice(1)}.`);
+  return {
+    id: `built:import:${index}`,
+    label: `${imp.module}.${imp.name}`,
+    description: `${imp.type ?? imp.kind} · ${where}`,
+    tooltip,
+    icon: resolutionIcon(imp.resolution),
+    command: declared ? openCommand(declared.file, declared.location) : undefined,
+  };
+}
+
+function builtModuleNode(wasmPath: string, comparison: BuiltModuleComparison, hostModules: HostModuleMap): TreeNode {
+  const unresolved = comparison.imports.filter((i) => i.resolution.kind === 'unresolved' || i.resolution.kind === 'unknown-wasi-function').length;
+  return {
+    id: 'built',
+    label: `Built module: ${path.basename(wasmPath)}`,
+    description: `${comparison.imports.length} imports, ${comparison.exports.length} exports` + (unresolved ? `, ${unresolved} unresolved` : ''),
+    tooltip: wasmPath,
+    icon: new vscode.ThemeIcon('file-binary'),
+    resourceUri: vscode.Uri.file(wasmPath),
+    expanded: true,
+    children: [
+      {
+        id: 'built:imports',
+        label: `Imports (${comparison.imports.length})`,
+        icon: new vscode.ThemeIcon('arrow-down'),
+        expanded: true,
+        children: comparison.imports.map(builtImportNode),
+      },
+      {
+        id: 'built:unused',
+        label: `Declared but not imported (${comparison.declaredButUnused.length})`,
+        tooltip: 'wasmimports of the wasip1 build that this module does not import: the linker dropped them because nothing reachable calls them, or they belong to another package.',
+        icon: new vscode.ThemeIcon('circle-outline'),
+        children: comparison.declaredButUnused.map((d) => directiveNode(d, hostModules, 'built:unused')),
+      },
+      {
+        id: 'built:undeclared',
+        label: `Imported but not declared in the workspace (${comparison.usedButUndeclared.length})`,
+        tooltip: 'Imports that come from the Go runtime, the standard library or a dependency, not from a //go:wasmimport of this workspace.',
+        icon: new vscode.ThemeIcon('library'),
+        children: comparison.usedButUndeclared.map((imp, i) => ({ ...builtImportNode(imp, i), id: `built:undeclared:${i}` })),
+      },
+      {
+        id: 'built:exports',
+        label: `Exports (${comparison.exports.length})`,
+        icon: new vscode.ThemeIcon('export'),
+        children: comparison.exports.map((exp, i) => {
+          const declared = exp.declaredBy[0];
+          return {
+            id: `built:export:${i}`,
+            label: exp.name,
+            description: `${exp.type ?? exp.kind}${declared ? ` · ${declared.goSignature}` : ''}`,
+            icon: new vscode.ThemeIcon(exp.kind === 'func' ? 'symbol-function' : 'symbol-variable'),
+            command: declared ? openCommand(declared.file, declared.location) : undefined,
+          };
+        }),
+      },
+    ],
+  };
+}
+
+/** The newest .wasm in a workspace folder's build output directory (and its subfolders, one level). */
+export function newestBuiltModule(): string | undefined {
+  let newest: { file: string; mtime: number } | undefined;
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme !== 'file') continue;
+    const output = vscode.workspace.getConfiguration('wasip1', folder).get<string>('buildOutputDirectory') || 'bin/wasip1';
+    const dir = path.resolve(folder.uri.fsPath, output);
+    const candidates: string[] = [];
+    try {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isFile() && entry.name.endsWith('.wasm')) candidates.push(path.join(dir, entry.name));
+      }
+    } catch {
+      continue;
+    }
+    for (const file of candidates) {
+      const mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+      if (!newest || mtime > newest.mtime) newest = { file, mtime };
+    }
+  }
+  return newest?.file;
+}
+
+export class WasmimportTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private roots?: Promise<TreeNode[]>;
+  private showStandardLibrary = false;
+  /** Chosen with "Show the built module's imports and exports"; otherwise the newest build output. */
+  private chosenModule?: string;
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+
+  constructor(private readonly workspaceIndex: WasmimportWorkspaceIndex) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const wasmWatcher = vscode.workspace.createFileSystemWatcher('**/*.wasm');
+    const builtModuleChanged = (): void => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => this.refresh(), BUILT_MODULE_DEBOUNCE_MS);
+    };
+    this.disposables.push(
+      workspaceIndex.onDidChange(() => this.refresh()),
+      wasmWatcher,
+      wasmWatcher.onDidCreate(builtModuleChanged),
+      wasmWatcher.onDidChange(builtModuleChanged),
+      wasmWatcher.onDidDelete(builtModuleChanged),
+      { dispose: () => timer && clearTimeout(timer) },
+    );
+  }
+
+  refresh(): void {
+    this.roots = undefined;
+    this.changeEmitter.fire(undefined);
+  }
+
+  setShowStandardLibrary(show: boolean): void {
+    this.showStandardLibrary = show;
+    void vscode.commands.executeCommand('setContext', SHOWING_STANDARD_LIBRARY, show);
+    this.refresh();
+  }
+
+  showBuiltModule(file: string): void {
+    this.chosenModule = file;
+    this.refresh();
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    const state = node.children === undefined
+      ? vscode.TreeItemCollapsibleState.None
+      : node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(node.label, state);
+    item.id = node.id;
+    item.description = node.description;
+    item.tooltip = node.tooltip;
+    item.iconPath = node.icon;
+    item.command = node.command;
+    if (node.resourceUri) item.resourceUri = node.resourceUri;
+    return item;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (node) return node.children ?? [];
+    this.roots ??= this.buildRoots();
+    return this.roots;
+  }
+
+  async snapshot(): Promise<WasmimportTreeSnapshotItem[]> {
+    await this.workspaceIndex.ready();
+    const copy = (node: TreeNode): WasmimportTreeSnapshotItem => ({
+      label: node.label,
+      ...(node.description !== undefined ? { description: node.description } : {}),
+      ...(node.tooltip !== undefined ? { tooltip: typeof node.tooltip === 'string' ? node.tooltip : node.tooltip.value } : {}),
+      ...(node.icon ? { icon: node.icon.id } : {}),
+      ...(node.children ? { children: node.children.map(copy) } : {}),
+    });
+    return (await this.getChildren()).map(copy);
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+
+  private async buildRoots(): Promise<TreeNode[]> {
+    await this.workspaceIndex.ready();
+    const hostModules = configuredHostModules();
+    const index = this.workspaceIndex.index;
+    const directives = index.directives();
+    const roots: TreeNode[] = [];
+    const imports = directives.filter((d) => d.kind === 'wasmimport' && d.name !== undefined);
+    if (imports.length) {
+      roots.push({ id: 'imports', label: 'Imports', description: `${imports.length}`, icon: new vscode.ThemeIcon('arrow-down'), expanded: true,
+        children: importGroups(imports, hostModules, 'imports') });
+    }
+    const exports = index.exports();
+    if (exports.length) {
+      roots.push({ id: 'exports', label: 'Exports', description: `${exports.length}`, icon: new vscode.ThemeIcon('export'), expanded: true,
+        children: exports.map((d) => directiveNode(d, hostModules, 'exports')) });
+    }
+    const built = await this.builtModuleRoot(directives, hostModules);
+    if (built) roots.push(built);
+    if (this.showStandardLibrary) roots.push(await this.standardLibraryRoot(hostModules));
+    return roots;
+  }
+
+  private async builtModuleRoot(directives: IndexedDirective[], hostModules: HostModuleMap): Promise<TreeNode | undefined> {
+    // A chosen module that has since been deleted gives way to the newest build output.
+    if (this.chosenModule && !existsSync(this.chosenModule)) this.chosenModule = undefined;
+    const wasmPath = this.chosenModule ?? newestBuiltModule();
+    if (!wasmPath) return undefined;
+    let standardLibrary: IndexedDirective[] = [];
+    if (this.showStandardLibrary) standardLibrary = (await this.workspaceIndex.standardLibraryScan().catch(() => undefined))?.index.directives() ?? [];
+    try {
+      const module = parseWasmModule(await fs.readFile(wasmPath));
+      return builtModuleNode(wasmPath, compareBuiltModule(module, directives, standardLibrary, hostModules), hostModules);
+    } catch (error) {
+      return { id: 'built', label: `Built module: ${path.basename(wasmPath)}`, description: (error as Error).message, tooltip: wasmPath,
+        icon: colored('error', 'list.errorForeground') };
+    }
+  }
+
+  private async standardLibraryRoot(hostModules: HostModuleMap): Promise<TreeNode> {
+    let scan: StandardLibraryScan;
+    try {
+      scan = await this.workspaceIndex.standardLibraryScan();
+    } catch (error) {
+      return { id: 'stdlib', label: 'Standard library', description: (error as Error).message, icon: colored('error', 'list.errorForeground') };
+    }
+    const base = path.join(scan.goroot, 'src');
+    const inBuild = scan.index.directives().filter((d) => d.inWasip1Build);
+    const imports = inBuild.filter((d) => d.kind === 'wasmimport' && d.name !== undefined);
+    return {
+      id: 'stdlib',
+      label: 'Standard library (wasip1 build)',
+      description: `${imports.length} imports · ${scan.filesRead} files scanned in ${scan.durationMs.toFixed(0)} ms`,
+      tooltip: `${base}: the //go:wasmimport declarations of files GOOS=wasip1 builds compile.`,
+      icon: new vscode.ThemeIcon('library'),
+      expanded: true,
+      children: importGroups(imports, hostModules, 'stdlib', base),
+    };
+  }
+}
+
+export function registerWasmimportTreeView(context: vscode.ExtensionContext): void {
+  // Cheap: the workspace is only scanned when the view (or a hover, or diagnostics) first asks.
+  const provider = new WasmimportTreeDataProvider(wasmimportWorkspaceIndex(context));
+  context.subscriptions.push(
+    provider,
+    vscode.window.createTreeView(WASMIMPORT_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true }),
+    vscode.commands.registerCommand('wasip1.wasmimports.refresh', async () => {
+      await wasmimportWorkspaceIndex(context).rescan();
+      provider.refresh();
+    }),
+    vscode.commands.registerCommand('wasip1.wasmimports.showStandardLibrary', () => provider.setShowStandardLibrary(true)),
+    vscode.commands.registerCommand('wasip1.wasmimports.hideStandardLibrary', () => provider.setShowStandardLibrary(false)),
+    vscode.commands.registerCommand('wasip1.showBuiltModule', async (uri?: vscode.Uri) => {
+      let file = uri?.scheme === 'file' && uri.fsPath.endsWith('.wasm') ? uri.fsPath : undefined;
+      if (!file) {
+        const picked = await vscode.window.showOpenDialog({
+          title: 'Show the built module\'s imports and exports',
+          canSelectMany: false,
+          filters: { 'WebAssembly module': ['wasm'] },
+          defaultUri: newestBuiltModule() ? vscode.Uri.file(newestBuiltModule()!) : vscode.workspace.workspaceFolders?.[0]?.uri,
+        });
+        file = picked?.[0]?.fsPath;
+      }
+      if (!file) return;
+      provider.showBuiltModule(file);
+      await vscode.commands.executeCommand(`${WASMIMPORT_VIEW_ID}.focus`);
+    }),
+    // For tests and scripts: the tree's items as plain data.
+    vscode.commands.registerCommand('wasip1.wasmimports.snapshot', () => provider.snapshot()),
+  );
+  void vscode.commands.executeCommand('setContext', SHOWING_STANDARD_LIBRARY, false);
+}

@@ -1,0 +1,106 @@
+// The wasm imports view over the fixture workspace: its items as the tree shows them, the
+// standard library toggle, and the comparison with a module the build command wrote.
+import * as assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+interface Item {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon?: string;
+  children?: Item[];
+}
+
+const extensionId = 'wasip1-tools.wasip1-vscode';
+
+function child(items: Item[] | undefined, label: string | RegExp): Item {
+  const found = items?.find((item) => (typeof label === 'string' ? item.label === label : label.test(item.label)));
+  assert.ok(found, `no item ${label} among ${items?.map((item) => item.label).join(', ') ?? '(none)'}`);
+  return found;
+}
+
+function snapshot(): Thenable<Item[]> {
+  return vscode.commands.executeCommand<Item[]>('wasip1.wasmimports.snapshot');
+}
+
+describe('wasm imports view', () => {
+  const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+
+  before(async () => {
+    await vscode.extensions.getExtension(extensionId)?.activate();
+  });
+
+  after(() => {
+    rmSync(path.join(folder(), 'bin'), { recursive: true, force: true });
+  });
+
+  it('lists the workspace imports by module, with Go signatures and who supplies them', async () => {
+    const roots = await snapshot();
+    const imports = child(roots, 'Imports');
+    const env = child(imports.children, 'env');
+    assert.equal(env.description, 'unresolved');
+    const hostLog = child(env.children, 'host_log');
+    assert.equal(hostLog.description, 'func hostLog(ptr unsafe.Pointer, size uint32)');
+    assert.equal(hostLog.icon, 'warning');
+    assert.match(hostLog.tooltip ?? '', /Unresolved: no configured host module supplies "env"/);
+    assert.match(hostLog.tooltip ?? '', /hostlog\.go:11/);
+
+    const wasi = child(imports.children, 'wasi_snapshot_preview1');
+    assert.equal(wasi.description, 'wasip1 host');
+    assert.equal(child(wasi.children, 'fd_write').icon, 'pass');
+    assert.equal(child(wasi.children, 'random_gett').icon, 'error');
+  });
+
+  it('opens the declaration at the func name when an item is clicked', async () => {
+    // The snapshot carries no commands; the tree item's command is vscode.open with the func name selected.
+    const uri = vscode.Uri.file(path.join(folder(), 'hostlog.go'));
+    await vscode.commands.executeCommand('vscode.open', uri, { selection: new vscode.Range(10, 5, 10, 12) });
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.getText(editor.selection), 'hostLog');
+  });
+
+  it('includes the standard library on request, scanned in the background', async () => {
+    await vscode.commands.executeCommand('wasip1.wasmimports.showStandardLibrary');
+    try {
+      const roots = await snapshot();
+      const standardLibrary = child(roots, 'Standard library (wasip1 build)');
+      console.log(`      GOROOT/src: ${standardLibrary.description}`);
+      const wasi = child(standardLibrary.children, 'wasi_snapshot_preview1');
+      const fdWrite = child(wasi.children, 'fd_write');
+      assert.equal(fdWrite.icon, 'pass');
+      assert.match(fdWrite.description ?? '', /^func fd_write\(/);
+      // timestub2.go is `//go:build ... && !wasip1`: its gojs import is not part of the wasip1 build.
+      const gojs = standardLibrary.children?.find((module) => module.label === 'gojs');
+      assert.ok(!gojs?.children?.some((item) => item.label === 'runtime.walltime'), 'files the wasip1 build skips are left out');
+    } finally {
+      await vscode.commands.executeCommand('wasip1.wasmimports.hideStandardLibrary');
+    }
+    assert.ok(!(await snapshot()).some((root) => root.label.startsWith('Standard library')));
+  });
+
+  it('compares a built module with the declarations', async () => {
+    const result = await vscode.commands.executeCommand<{ exitCode?: number; wasmPath?: string }>(
+      'wasip1.build', vscode.Uri.file(path.join(folder(), 'main.go')));
+    assert.equal(result?.exitCode, 0, 'the build command succeeds');
+    assert.ok(result.wasmPath && existsSync(result.wasmPath), `module written: ${result.wasmPath}`);
+    assert.equal(path.relative(folder(), result.wasmPath), path.join('bin', 'wasip1', 'workspace.wasm'));
+
+    await vscode.commands.executeCommand('wasip1.showBuiltModule', vscode.Uri.file(result.wasmPath));
+    const built = child(await snapshot(), 'Built module: workspace.wasm');
+    const imports = child(built.children, /^Imports \(/);
+    const fdWrite = child(imports.children, 'wasi_snapshot_preview1.fd_write');
+    assert.equal(fdWrite.icon, 'pass');
+    assert.match(fdWrite.description ?? '', /^\(i32, i32, i32, i32\) -> i32 · /);
+    // Nothing calls hostLog or randomGet: the linker dropped them. fd_write is imported all the
+    // same, by the runtime, so fdWriteShort's declaration matches a real import.
+    const unused = child(built.children, /^Declared but not imported/);
+    assert.deepEqual(unused.children?.map((item) => item.label).sort(), ['host_log', 'random_gett']);
+    assert.match(fdWrite.description ?? '', /declared in badimports\.go:13/);
+    const undeclared = child(built.children, /^Imported but not declared in the workspace/);
+    assert.ok(undeclared.children?.some((item) => item.label === 'wasi_snapshot_preview1.proc_exit'));
+    const exports = child(built.children, /^Exports \(/);
+    assert.ok(exports.children?.some((item) => item.label === '_start'));
+  });
+});
