@@ -5,7 +5,9 @@
 import { type MessagePort, parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { parseWasmModule, type WasmModule } from '../wasm/moduleReader';
 import { GoPclntab } from '../wasm/goPclntab';
+import { describeImportProblems, listImportProblems } from '../wasi/guestModule';
 import { type HostCall, type HostCallObserver, WasiHost } from '../wasi/host';
+import { hostModuleImports, loadHostModules, suppliedArities, suppliedSources } from '../wasi/hostModules';
 import { RingInput, RingOutput } from '../wasi/runner/ringStreams';
 import { SharedRing, WakeCells, WorkerReadiness } from '../wasi/runner/sharedRing';
 import type { OutputStream } from '../wasi/streams';
@@ -80,6 +82,10 @@ class DebugWorker {
   private stepping = false;
   private previous: DecodedCall | undefined;
   private traced: { decoded: DecodedCall; start: number } | undefined;
+  /** Filled by loadHostModules before instantiation: the host holds this very object. */
+  private readonly userImports: Record<string, Record<string, (...args: unknown[]) => unknown>> = {};
+  private readonly stdout: OutputStream;
+  private readonly hostCallObserver: HostCallObserver | undefined;
 
   constructor(private readonly setup: DebugWorkerSetup) {
     this.control = new Int32Array(setup.control);
@@ -94,16 +100,45 @@ class DebugWorker {
     const cells = new WakeCells(setup.wake);
     const stop = (): void => this.host.stop();
     this.stderrTail = new StderrTail(new RingOutput(new SharedRing(setup.stderr), cells, stop));
+    this.stdout = new RingOutput(new SharedRing(setup.stdout), cells, stop);
+    this.hostCallObserver = setup.noDebug ? undefined : this.observer();
     this.host = new WasiHost({
       args: setup.args,
       env: setup.env,
       preopens: setup.preopens,
       stdin: new RingInput(new SharedRing(setup.stdin), cells, stop),
-      stdout: new RingOutput(new SharedRing(setup.stdout), cells, stop),
+      stdout: this.stdout,
       stderr: this.stderrTail,
       readiness: new WorkerReadiness(cells, stop),
-      observer: setup.noDebug ? undefined : this.observer(),
+      imports: this.userImports,
+      observer: this.hostCallObserver,
     });
+  }
+
+  /**
+   * Loads the launch's host modules (`imports`) the way the runner's worker does, checks every
+   * import against what they supply, and puts them in the host's import object. While debugging,
+   * their functions pass the observer too, so `env.*` breakpoints stop there like WASI calls do.
+   */
+  async loadHostModules(): Promise<void> {
+    if (!this.setup.hostModules.length) return;
+    const loaded = await loadHostModules(this.setup.hostModules, {
+      memory: this.host.memory,
+      instance: () => this.instance,
+      args: this.setup.args,
+      env: this.setup.env,
+      stdout: this.stdout,
+      stderr: this.stderrTail,
+    });
+    const problems = listImportProblems(this.module.imports, suppliedArities(loaded), suppliedSources(loaded));
+    if (problems.length) throw new Error(describeImportProblems(this.setup.args[0] ?? 'the module', problems));
+    const imports = hostModuleImports(loaded, this.module.imports);
+    const observer = this.hostCallObserver;
+    for (const [module, functions] of Object.entries(imports)) {
+      this.userImports[module] = observer
+        ? Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, observed(module, name, fn, observer)]))
+        : functions;
+    }
   }
 
   run(): GuestEnd {
@@ -364,6 +399,21 @@ class DebugWorker {
   }
 }
 
+/** A user host function seen by the observer; its results are whatever wasm takes, not only an errno. */
+function observed(module: string, name: string, fn: (...args: unknown[]) => unknown, observer: HostCallObserver): (...args: unknown[]) => unknown {
+  return (...args: unknown[]) => {
+    const call: HostCall = { module, name, args: args as (number | bigint)[] };
+    observer.before?.(call);
+    let result: unknown;
+    try {
+      result = fn(...args);
+      return result;
+    } finally {
+      observer.after?.(call, typeof result === 'number' ? result : undefined);
+    }
+  };
+}
+
 function post(event: WorkerEvent): void {
   parentPort?.postMessage(event);
 }
@@ -377,11 +427,12 @@ function safeCall<T>(body: () => T): T | undefined {
 }
 
 /** The worker's entry: called by the debug adapter bundle when it finds itself started as a worker. */
-export function runDebugWorker(setup: DebugWorkerSetup): void {
+export async function runDebugWorker(setup: DebugWorkerSetup): Promise<void> {
   let outcome: GuestEnd;
   let worker: DebugWorker | undefined;
   try {
     worker = new DebugWorker(setup);
+    await worker.loadHostModules();
     outcome = worker.run();
   } catch (error) {
     outcome = { kind: 'error', message: error instanceof Error ? error.message : String(error) };

@@ -4,6 +4,7 @@
 // host call and sleeps on while paused. Everything here is plain cloneable data.
 import type { MessagePort } from 'node:worker_threads';
 import type { Preopen } from '../wasi/host';
+import type { HostModuleSource } from '../wasi/hostModules';
 import type { DecodedCall } from './hostCallDecoder';
 
 export interface FunctionBreakpointSpec {
@@ -31,6 +32,8 @@ export interface DebugWorkerSetup {
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly preopens: readonly Preopen[];
+  /** Host module files for the guest's non-WASI imports, loaded in the worker (`imports`). */
+  readonly hostModules: readonly HostModuleSource[];
   /** No observer at all: the guest runs at full speed, breakpoints and pause do nothing. */
   readonly noDebug: boolean;
   readonly stopOnEntry: boolean;

@@ -11,6 +11,7 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Preopen } from '../wasi/host';
+import type { ImportsAttribute } from './launchHostModules';
 
 export interface Wasip1LaunchArguments {
   /** A Go main package directory, a .go file of one, or a prebuilt .wasm module. */
@@ -27,7 +28,9 @@ export interface Wasip1LaunchArguments {
   /** Log every host call (decoded arguments, errno, duration) and a per-function summary. */
   trace?: boolean;
   noDebug?: boolean;
-  /** Only the Debug Console is supported: its input line feeds the program's stdin. */
+  /** Host modules for the program's own //go:wasmimport modules: `{ "env": "./env.mjs" }` or `["env=./env.mjs"]`. */
+  imports?: ImportsAttribute;
+  /** Where the program's stdio goes: the Debug Console (its input line is stdin), or a terminal the client opens (runInTerminal). */
   console?: 'debugConsole' | 'integratedTerminal' | 'externalTerminal';
   /** The `go` to build with (the extension passes wasip1.goPath / go.alternateTools here). */
   goPath?: string;
@@ -65,8 +68,13 @@ export function guestPathOf(hostPath: string): string {
   return hostPath;
 }
 
+/** The host directory the program runs in: `cwd`, else the program's directory. */
+export function workingDirectoryOf(launch: Wasip1LaunchArguments): string {
+  return path.resolve(launch.cwd ?? programDirectory(launch.program));
+}
+
 export function guestSetup(launch: Wasip1LaunchArguments, wasmPath: string): GuestSetup {
-  const cwd = path.resolve(launch.cwd ?? programDirectory(launch.program));
+  const cwd = workingDirectoryOf(launch);
   const workingDirectory = guestPathOf(cwd);
   const preopens: Preopen[] = launch.dirs?.length
     ? launch.dirs.map((entry) => {

@@ -9,10 +9,14 @@ import { findGo, GoDiscoveryError } from '../gotool/goDiscovery';
 import type { GoDiagnostic } from '../gotool/goCompilerOutput';
 import { buildWasip1 } from '../gotool/wasip1Build';
 import { GuestModuleError, prepareGuestModule } from '../wasi/guestModule';
-import { asList, programDirectory, type Wasip1LaunchArguments } from './launchConfiguration';
+import type { HostModuleSource } from '../wasi/hostModules';
+import { WASI_MODULE } from '../wasi/spec/catalogue';
+import { parseWasmModule } from '../wasm/moduleReader';
+import { asList, programDirectory, type Wasip1LaunchArguments, workingDirectoryOf } from './launchConfiguration';
+import { hostModuleSources, ImportsAttributeError } from './launchHostModules';
 
 export type PreparedProgram =
-  | { ok: true; wasmPath: string; bytes: Uint8Array; built: boolean }
+  | { ok: true; wasmPath: string; bytes: Uint8Array; built: boolean; hostModules: HostModuleSource[] }
   | { ok: false; message: string; diagnostics: GoDiagnostic[]; lines: string[] };
 
 export interface PreparationOptions {
@@ -22,6 +26,13 @@ export interface PreparationOptions {
 }
 
 export async function prepareProgram(launch: Wasip1LaunchArguments, options: PreparationOptions = {}): Promise<PreparedProgram> {
+  let hostModules: HostModuleSource[];
+  try {
+    hostModules = hostModuleSources(launch.imports, workingDirectoryOf(launch));
+  } catch (error) {
+    if (!(error instanceof ImportsAttributeError)) throw error;
+    return { ok: false, message: error.message, diagnostics: [], lines: [error.message] };
+  }
   const program = path.resolve(launch.program);
   if (program.endsWith('.wasm')) {
     let bytes: Uint8Array;
@@ -30,7 +41,7 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
     } catch (error) {
       return { ok: false, message: `Cannot read ${program}: ${(error as Error).message}`, diagnostics: [], lines: [] };
     }
-    return checked({ ok: true, wasmPath: program, bytes, built: false });
+    return checked({ ok: true, wasmPath: program, bytes, built: false, hostModules });
   }
 
   let go;
@@ -70,21 +81,31 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
       : `Build failed: ${lines[0]}`;
     return { ok: false, message, diagnostics: result.diagnostics, lines };
   }
-  return checked({ ok: true, wasmPath: result.wasmPath, bytes: readFileSync(result.wasmPath), built: true });
+  return checked({ ok: true, wasmPath: result.wasmPath, bytes: readFileSync(result.wasmPath), built: true, hostModules });
 }
 
 /**
  * Fails the launch, before any thread starts, on what can never run: not wasm, a component, or
- * imports nothing supplies (a custom //go:wasmimport module), each said in one line.
+ * imports nothing supplies (a custom //go:wasmimport module), each said in one line. With host
+ * modules in `imports`, the import check waits for the debug worker, which loads them and so
+ * knows what they supply.
  */
 async function checked(program: Extract<PreparedProgram, { ok: true }>): Promise<PreparedProgram> {
   try {
-    await prepareGuestModule(program.bytes, program.wasmPath);
+    await prepareGuestModule(program.bytes, program.wasmPath, {}, { hostModules: program.hostModules.map((m) => m.module) });
     return program;
   } catch (error) {
     if (!(error instanceof GuestModuleError)) throw error;
-    return { ok: false, message: error.message, diagnostics: [], lines: [error.message] };
+    const message = error.reason === 'imports' ? error.message + importsHint(program.bytes) : error.message;
+    return { ok: false, message, diagnostics: [], lines: message.split('\n') };
   }
+}
+
+/** The CLI's --import advice, said the way a debug configuration supplies host modules. */
+function importsHint(bytes: Uint8Array): string {
+  const modules = [...new Set(parseWasmModule(bytes).imports.map((i) => i.module).filter((m) => m !== WASI_MODULE))];
+  if (!modules.length) return '';
+  return `\nIn the launch configuration, supply ${modules.length === 1 ? 'it' : 'them'} with "imports": { ${modules.map((m) => `"${m}": "./${m}.mjs"`).join(', ')} }`;
 }
 
 /** One file per program in the temp directory: rebuilt in place, never littering the workspace. */

@@ -12,7 +12,9 @@ import * as path from 'node:path';
 import type { ExceptionFilter, FunctionBreakpointSpec, GuestEnd, StoppedMessage } from './debugWorkerProtocol';
 import { compileBreakpoint } from './functionBreakpoints';
 import type { DecodedArgument, DecodedCall } from './hostCallDecoder';
-import type { Wasip1LaunchArguments } from './launchConfiguration';
+import { programDirectory, type Wasip1LaunchArguments } from './launchConfiguration';
+import type { TerminalExit } from './terminalBridgeProtocol';
+import { type TerminalBridge, TerminalBridgeServer } from './terminalBridgeServer';
 import { Wasip1Runtime } from './wasip1Runtime';
 
 const THREAD_ID = 1;
@@ -20,6 +22,8 @@ const THREAD_ID = 1;
 const LINEAR_MEMORY = 'memory';
 /** How long launch waits for configurationDone from a client that never sends it. */
 const CONFIGURATION_TIMEOUT_MS = 5000;
+/** How long the client may take to open a terminal and start the bridge in it (a slow shell profile). */
+const TERMINAL_TIMEOUT_MS = 30_000;
 
 const exceptionFilters: DebugProtocol.ExceptionBreakpointsFilter[] = [
   { filter: 'panic', label: 'Go panic', description: 'Stop when an unrecovered panic (or fatal error) is about to end the program.', default: true },
@@ -35,7 +39,7 @@ interface LaunchRequestArguments extends DebugProtocol.LaunchRequestArguments, W
 type VariableSource = () => DebugProtocol.Variable[];
 
 export class Wasip1DebugSession extends LoggingDebugSession {
-  private readonly runtime = new Wasip1Runtime();
+  private runtime: Wasip1Runtime;
   private configurationDone!: () => void;
   private readonly configured = new Promise<void>((resolve) => (this.configurationDone = resolve));
   private functionBreakpoints: FunctionBreakpointSpec[] = [];
@@ -44,23 +48,39 @@ export class Wasip1DebugSession extends LoggingDebugSession {
   private stopped: StoppedMessage | undefined;
   private variables = new Handles<VariableSource>();
   private launchArgs: LaunchRequestArguments | undefined;
+  private clientRunsInTerminal = false;
+  /** The guest's stdio when `console` is a terminal and the client opened one. */
+  private terminal: TerminalBridge | undefined;
+  private interrupted = false;
+  /** Until the guest is instantiated, a failure (a host module, an import) is the launch's error. */
+  private starting = false;
+  /** Decoders for output that falls back to the Debug Console once the terminal is gone. */
+  private readonly fallbackDecoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
 
   constructor() {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
-    this.runtime.on('output', (category, text) => this.sendEvent(new OutputEvent(text, category)));
-    this.runtime.on('stopped', (stop) => this.onStopped(stop));
-    this.runtime.on('breakpointProblem', (id, message) => {
+    this.runtime = this.createRuntime();
+  }
+
+  /** One runtime per run of the program: a restart replaces it, the session stays. */
+  private createRuntime(): Wasip1Runtime {
+    const runtime = new Wasip1Runtime();
+    runtime.on('output', (category, text) => this.sendEvent(new OutputEvent(text, category)));
+    runtime.on('stopped', (stop) => this.onStopped(stop));
+    runtime.on('breakpointProblem', (id, message) => {
       const bp = new Breakpoint(false) as DebugProtocol.Breakpoint;
       bp.id = id;
       bp.message = message;
       this.sendEvent(new BreakpointEvent('changed', bp));
     });
-    this.runtime.on('ended', (end) => this.onEnded(end));
+    runtime.on('ended', (end) => this.onEnded(end));
+    return runtime;
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.clientRunsInTerminal = args.supportsRunInTerminalRequest === true;
     response.body = {
       ...response.body,
       supportsConfigurationDoneRequest: true,
@@ -68,6 +88,7 @@ export class Wasip1DebugSession extends LoggingDebugSession {
       supportsConditionalBreakpoints: true,
       supportsHitConditionalBreakpoints: true,
       supportsTerminateRequest: true,
+      supportsRestartRequest: true,
       supportsReadMemoryRequest: true,
       supportsWriteMemoryRequest: true,
       supportsExceptionInfoRequest: true,
@@ -89,6 +110,46 @@ export class Wasip1DebugSession extends LoggingDebugSession {
       this.sendErrorResponse(response, { id: 1001, format: 'The launch configuration needs "program": a Go package directory, a .go file or a .wasm module.', showUser: true });
       return;
     }
+    const failure = await this.startProgram(args, this.configured);
+    if (failure) {
+      this.sendErrorResponse(response, { ...failure, showUser: true });
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    this.sendResponse(response);
+  }
+
+  /**
+   * Ends the running program without ending the session, then builds and starts the (possibly
+   * edited) configuration again; breakpoints and filters carry over, hit counts start afresh.
+   */
+  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
+    const launch = (args?.arguments as LaunchRequestArguments | undefined) ?? this.launchArgs;
+    if (!launch?.program) {
+      this.sendErrorResponse(response, { id: 1005, format: 'Nothing to restart: the session has no launch configuration with a "program".', showUser: true });
+      return;
+    }
+    this.launchArgs = launch;
+    const previous = this.runtime;
+    // Its end is not the session's end: nothing of it may reach the client any more.
+    previous.removeAllListeners();
+    await previous.terminate();
+    this.terminal?.exit({ code: 143, message: 'Restarting…' });
+    this.terminal = undefined;
+    this.interrupted = false;
+    this.resumed();
+    this.runtime = this.createRuntime();
+    const failure = await this.startProgram(launch, Promise.resolve());
+    if (failure) {
+      this.sendErrorResponse(response, { ...failure, showUser: true });
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    this.sendResponse(response);
+  }
+
+  /** Builds, opens the terminal if asked, starts; resolves once the guest runs, or with why it cannot. */
+  private async startProgram(args: LaunchRequestArguments, configured: Promise<void>): Promise<{ id: number; format: string } | undefined> {
     let prepared;
     try {
       prepared = await this.runtime.prepare(args);
@@ -98,14 +159,10 @@ export class Wasip1DebugSession extends LoggingDebugSession {
     }
     if (!prepared.ok) {
       for (const line of prepared.lines) this.sendEvent(new OutputEvent(line + '\n', 'stderr'));
-      this.sendErrorResponse(response, { id: 1002, format: prepared.message, showUser: true });
-      this.sendEvent(new TerminatedEvent());
-      return;
+      return { id: 1002, format: prepared.message };
     }
-    if (args.console && args.console !== 'debugConsole') {
-      this.sendEvent(new OutputEvent(`console "${args.console}" is not supported yet: using the Debug Console (type a line there to send it to stdin).\n`, 'console'));
-    }
-    await Promise.race([this.configured, new Promise((resolve) => setTimeout(resolve, CONFIGURATION_TIMEOUT_MS))]);
+    await Promise.race([configured, new Promise((resolve) => setTimeout(resolve, CONFIGURATION_TIMEOUT_MS))]);
+    const terminal = args.console === 'integratedTerminal' || args.console === 'externalTerminal' ? await this.openTerminal(args, args.console) : undefined;
     try {
       this.runtime.start(args, prepared, {
         noDebug: args.noDebug,
@@ -113,13 +170,21 @@ export class Wasip1DebugSession extends LoggingDebugSession {
         trace: args.trace,
         breakpoints: this.functionBreakpoints,
         exceptionFilters: this.filters,
+        stdio: terminal ? (stream, bytes) => this.toTerminal(stream, bytes) : undefined,
       });
     } catch (error) {
-      this.sendErrorResponse(response, { id: 1003, format: `Cannot start the program: ${(error as Error).message}`, showUser: true });
-      this.sendEvent(new TerminatedEvent());
-      return;
+      terminal?.dispose();
+      return { id: 1003, format: `Cannot start the program: ${(error as Error).message}` };
     }
-    this.sendResponse(response);
+    if (terminal) this.connectTerminal(terminal);
+    this.starting = true;
+    const early = await this.runtime.started();
+    this.starting = false;
+    if (early?.kind === 'error') {
+      for (const line of early.message.split('\n')) this.sendEvent(new OutputEvent(line + '\n', 'stderr'));
+      return { id: 1004, format: early.message };
+    }
+    return undefined;
   }
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
@@ -318,6 +383,81 @@ export class Wasip1DebugSession extends LoggingDebugSession {
     this.shutdown();
   }
 
+  /**
+   * Asks the client (runInTerminal) to start the terminal bridge in a terminal and waits for it to
+   * connect back. Any failure leaves the program on the Debug Console, saying why.
+   */
+  private async openTerminal(args: LaunchRequestArguments, console: 'integratedTerminal' | 'externalTerminal'): Promise<TerminalBridge | undefined> {
+    const fallback = (why: string): undefined => {
+      this.sendEvent(new OutputEvent(`console "${console}": ${why}; using the Debug Console instead (type a line there to send it to stdin).\n`, 'console'));
+      return undefined;
+    };
+    if (!this.clientRunsInTerminal) return fallback('this client cannot run a command in a terminal (no runInTerminal support)');
+    let server: TerminalBridgeServer;
+    try {
+      server = await TerminalBridgeServer.listen();
+    } catch (error) {
+      return fallback(`cannot listen on 127.0.0.1: ${(error as Error).message}`);
+    }
+    const connected = server.accept(TERMINAL_TIMEOUT_MS);
+    connected.catch(() => undefined);
+    const request: DebugProtocol.RunInTerminalRequestArguments = {
+      kind: console === 'externalTerminal' ? 'external' : 'integrated',
+      title: `wasip1: ${path.basename(args.program)}`,
+      cwd: path.resolve(args.cwd ?? programDirectory(args.program)),
+      args: server.command(path.join(__dirname, 'debugAdapter.js')),
+      env: server.commandEnvironment(),
+    };
+    const answer = await new Promise<DebugProtocol.RunInTerminalResponse>((resolve) => this.runInTerminalRequest(request, TERMINAL_TIMEOUT_MS, resolve));
+    if (!answer.success) {
+      server.close();
+      return fallback(`the client could not open a terminal (${answer.message ?? 'no reason given'})`);
+    }
+    try {
+      return await connected;
+    } catch (error) {
+      return fallback((error as Error).message);
+    }
+  }
+
+  private connectTerminal(terminal: TerminalBridge): void {
+    this.terminal = terminal;
+    terminal.on('stdin', (bytes) => {
+      if (this.runtime.running) this.runtime.writeStdin(bytes);
+    });
+    terminal.on('stdinEnd', () => this.runtime.endStdin());
+    terminal.on('interrupt', () => {
+      this.interrupted = true;
+      void this.runtime.terminate();
+    });
+    terminal.on('closed', () => {
+      if (this.runtime.running) {
+        this.sendEvent(new OutputEvent('The terminal was closed: the program\'s stdin is at its end, its output now comes here.\n', 'console'));
+      }
+    });
+    terminal.attach();
+  }
+
+  private toTerminal(stream: 'stdout' | 'stderr', bytes: Uint8Array): void {
+    if (this.terminal?.connected) {
+      if (stream === 'stdout') this.terminal.stdout(bytes);
+      else this.terminal.stderr(bytes);
+      return;
+    }
+    const text = this.fallbackDecoders[stream].decode(bytes, { stream: true });
+    if (text) this.sendEvent(new OutputEvent(text, stream));
+  }
+
+  /** What the terminal shows when the guest ends: nothing for a plain exit, like a native program. */
+  private terminalExit(end: GuestEnd): TerminalExit {
+    switch (end.kind) {
+      case 'exit': return { code: end.code };
+      case 'trap': return { code: 134, message: `wasm trap (${end.trapKind}): ${end.detail}` };
+      case 'error': return { code: 1, message: `Cannot run ${this.launchArgs?.program ?? 'the program'}: ${end.message}` };
+      case 'stopped': return this.interrupted ? { code: 130 } : { code: 143, message: 'Terminated by the debugger.' };
+    }
+  }
+
   private onStopped(stop: StoppedMessage): void {
     this.stopped = stop;
     this.variables.reset();
@@ -334,6 +474,9 @@ export class Wasip1DebugSession extends LoggingDebugSession {
   }
 
   private onEnded(end: GuestEnd): void {
+    this.terminal?.exit(this.terminalExit(end));
+    // The launch request reports it, as it reports a failed build.
+    if (this.starting && end.kind === 'error') return;
     switch (end.kind) {
       case 'exit':
         this.sendEvent(new OutputEvent(`Process exited with status ${end.code}\n`, 'console'));

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import type { HostModuleSource } from '../wasi/hostModules';
 import { DEFAULT_RING_BYTES, SharedRing, WakeCells } from '../wasi/runner/sharedRing';
 import { InputPump, OutputPump } from '../wasi/runner/stdioPumps';
 import {
@@ -22,6 +23,8 @@ const WORKER_REPLY_TIMEOUT_MS = 2000;
 const WORKER_STACK_MB = 16;
 
 export interface Wasip1RuntimeEvents {
+  /** The guest is instantiated (host modules loaded, imports checked) and about to run. */
+  ready: [];
   output: [category: OutputCategory, text: string];
   stopped: [stop: StoppedMessage];
   breakpointProblem: [id: number, message: string];
@@ -37,6 +40,8 @@ export interface StartOptions {
   exceptionFilters?: readonly ExceptionFilter[];
   /** The script the worker runs; default: debugAdapter.js beside this bundle. */
   workerScript?: string;
+  /** Takes the guest's stdout and stderr bytes as they come (a terminal) instead of `output` events. */
+  stdio?: (stream: 'stdout' | 'stderr', bytes: Uint8Array) => void;
 }
 
 export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
@@ -57,14 +62,15 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
     return prepareProgram(launch, { signal, log: (line) => this.emit('output', 'console', line + '\n') });
   }
 
-  start(launch: Wasip1LaunchArguments, program: { wasmPath: string; bytes: Uint8Array }, options: StartOptions = {}): void {
+  start(launch: Wasip1LaunchArguments, program: { wasmPath: string; bytes: Uint8Array; hostModules?: HostModuleSource[] }, options: StartOptions = {}): void {
     const setup = (this.setup = guestSetup(launch, program.wasmPath));
     const cells = (this.cells = new WakeCells());
     const rings = [0, 1, 2].map(() => new SharedRing(DEFAULT_RING_BYTES));
     const [stdinRing, stdoutRing, stderrRing] = rings;
+    const stdio = options.stdio;
     this.pumps = [
-      new OutputPump(stdoutRing, cells, textSink((text) => this.emit('output', 'stdout', text))),
-      new OutputPump(stderrRing, cells, textSink((text) => this.emit('output', 'stderr', text))),
+      new OutputPump(stdoutRing, cells, stdio ? (bytes) => stdio('stdout', bytes) : textSink((text) => this.emit('output', 'stdout', text))),
+      new OutputPump(stderrRing, cells, stdio ? (bytes) => stdio('stderr', bytes) : textSink((text) => this.emit('output', 'stderr', text))),
     ];
     this.stdin = new InputPump(stdinRing, cells);
     const control = new SharedArrayBuffer(CONTROL_BYTES);
@@ -81,6 +87,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       args: setup.argv,
       env: setup.env,
       preopens: setup.preopens,
+      hostModules: program.hostModules ?? [],
       noDebug: options.noDebug ?? false,
       stopOnEntry: options.stopOnEntry ?? false,
       trace: options.trace ?? false,
@@ -144,13 +151,28 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
     return this.request({ kind: 'evaluate', expression });
   }
 
-  writeStdin(text: string): void {
+  writeStdin(data: string | Uint8Array): void {
     if (!this.running) throw new Error('the program is not running');
-    this.stdin?.push(Buffer.from(text, 'utf8'));
+    this.stdin?.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
   }
 
   endStdin(): void {
     if (this.running) this.stdin?.end();
+  }
+
+  /** Resolves when the guest is about to run, or with how it ended if it never got that far. */
+  started(): Promise<GuestEnd | undefined> {
+    return new Promise((resolve) => {
+      const ready = (): void => settle(undefined);
+      const ended = (end: GuestEnd): void => settle(end);
+      const settle = (end: GuestEnd | undefined): void => {
+        this.off('ready', ready);
+        this.off('ended', ended);
+        resolve(end);
+      };
+      this.on('ready', ready);
+      this.on('ended', ended);
+    });
   }
 
   /** Ends the guest at once, even one spinning without host calls (the worker is terminated). */
@@ -168,7 +190,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
     // or a trace line never overtakes the program's own output.
     this.pumpOutput();
     switch (event.kind) {
-      case 'ready': break;
+      case 'ready': this.emit('ready'); break;
       case 'stopped': this.emit('stopped', event); break;
       case 'breakpointProblem': this.emit('breakpointProblem', event.id, event.message); break;
       case 'trace': this.emit('output', 'console', event.text + '\n'); break;

@@ -80,6 +80,9 @@ export async function launch(
 ): Promise<DebugProtocol.LaunchResponse> {
   const initialized = dc.waitForEvent('initialized', 120_000);
   const launched = dc.launch(args);
+  // A launch that fails fast (a module that is not wasm) may answer before configurationDone; the
+  // caller still sees the rejection through the returned promise.
+  launched.catch(() => undefined);
   await initialized;
   if (configure) await configure();
   await dc.configurationDoneRequest();

@@ -1,0 +1,118 @@
+// Runs one command the way the benchmark needs: wall time from spawn until its output is drained,
+// peak RSS through GNU time (the kernel's own figure, covering worker threads too), stdin fed from
+// a pipe, stdout drained from a pipe, and a hard timeout that kills the whole process group.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const tailBytes = 4096;
+const gnuTime = '/usr/bin/time';
+
+/** GNU time's -f/-o; BusyBox and BSD `time` lack them, and then RSS is simply not reported. */
+export const canMeasureRss = spawnSync(gnuTime, ['-f', '%M', '-o', '/dev/null', 'true']).status === 0;
+
+const running = new Set();
+/** Children run in their own process group (so a timeout kills node's workers too); they must not outlive us. */
+export function killAllRunning() {
+  for (const pid of running) killGroup(pid);
+}
+
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * @param {{ command: string, args: string[], stdinBytes?: number, timeoutMs: number }} options
+ * @returns {Promise<{ seconds: number, exitCode: number | null, signal: string | null, timedOut: boolean,
+ *   rssKiB?: number, stdoutBytes: number, stdoutTail: string, stderrHead: string }>}
+ */
+export function measureRun({ command, args, stdinBytes, timeoutMs }) {
+  const scratch = canMeasureRss ? mkdtempSync(join(tmpdir(), 'bench-rss-')) : undefined;
+  const rssFile = scratch && join(scratch, 'rss');
+  const [file, argv] = rssFile ? [gnuTime, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
+
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(file, argv, { stdio: [stdinBytes ? 'pipe' : 'ignore', 'pipe', 'pipe'], detached: true });
+    running.add(child.pid);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, timeoutMs);
+
+    let stdoutBytes = 0;
+    let stdoutTail = Buffer.alloc(0);
+    let stderrHead = Buffer.alloc(0);
+    child.stdout.on('data', (chunk) => {
+      stdoutBytes += chunk.length;
+      stdoutTail = keepTail(stdoutTail, chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      stderrHead = keepHead(stderrHead, chunk);
+    });
+    if (stdinBytes) feed(child.stdin, stdinBytes);
+
+    child.on('error', (error) => {
+      stderrHead = keepHead(stderrHead, Buffer.from(`spawn failed: ${error.message}\n`));
+    });
+    child.on('close', (exitCode, signal) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      clearTimeout(timer);
+      running.delete(child.pid);
+      let rssKiB;
+      if (rssFile) {
+        // After a non-zero exit GNU time writes "Command exited with non-zero status N" first.
+        const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
+        const value = Number(lines.at(-1));
+        if (Number.isFinite(value) && value > 0) rssKiB = value;
+        rmSync(scratch, { recursive: true, force: true });
+      }
+      resolve({
+        seconds,
+        exitCode,
+        signal,
+        timedOut,
+        rssKiB,
+        stdoutBytes,
+        stdoutTail: stdoutTail.toString('utf8'),
+        stderrHead: stderrHead.toString('utf8'),
+      });
+    });
+  });
+}
+
+function keepTail(tail, chunk) {
+  const joined = Buffer.concat([tail, chunk]);
+  return joined.length > tailBytes ? joined.subarray(joined.length - tailBytes) : joined;
+}
+
+/** A failing guest's first stderr lines (a Go panic's message, a host's complaint) say the most. */
+function keepHead(head, chunk) {
+  return head.length >= tailBytes ? head : Buffer.concat([head, chunk]).subarray(0, tailBytes);
+}
+
+/** Writes `total` bytes with back-pressure, so the pipe, not our memory, holds what the guest has not read. */
+function feed(stdin, total) {
+  const block = Buffer.alloc(1 << 20, 'wasip1 benchmark stdin\n');
+  let left = total;
+  // The guest may exit (or crash) before reading everything; that is reported by its check, not here.
+  stdin.on('error', () => {});
+  const pump = () => {
+    while (left > 0) {
+      const piece = left >= block.length ? block : block.subarray(0, left);
+      left -= piece.length;
+      if (!stdin.write(piece)) {
+        stdin.once('drain', pump);
+        return;
+      }
+    }
+    stdin.end();
+  };
+  pump();
+}

@@ -1,0 +1,182 @@
+// `npm run bench`: real Go programs (bench/programs) run in our host (`wasip1 run`) and in Node's
+// built-in node:wasi side by side, to show where our host's cost lies and that it stays in the same
+// league as the host Node ships.
+//   node bench/run.mjs [--rounds N] [--only name,...] [--timeout SECONDS]
+// Prints a markdown table and writes .bench/results.json. Exits non-zero if our host fails a program;
+// node:wasi failing one is expected (its pipe and non-blocking bugs) and only reported.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findGo } from './goBinary.mjs';
+import { canMeasureRss, killAllRunning, measureRun } from './measureRun.mjs';
+import { programs } from './programs.mjs';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(repo, '.bench');
+
+function parseOptions(argv) {
+  const options = { rounds: 5, only: undefined, timeoutSeconds: 300 };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    const value = () => inline ?? argv[++i];
+    if (flag === '--rounds') options.rounds = Number(value());
+    else if (flag === '--only') options.only = value().split(',').filter(Boolean);
+    else if (flag === '--timeout') options.timeoutSeconds = Number(value());
+    else throw new Error(`unknown option ${argv[i]}\nusage: node bench/run.mjs [--rounds N] [--only name,...] [--timeout SECONDS]`);
+  }
+  if (!(options.rounds >= 1)) throw new Error('--rounds needs a positive number');
+  if (!(options.timeoutSeconds > 0)) throw new Error('--timeout needs a positive number of seconds');
+  const unknown = (options.only ?? []).filter((name) => !programs.some((p) => p.name === name));
+  if (unknown.length) throw new Error(`unknown program(s) ${unknown.join(', ')}; known: ${programs.map((p) => p.name).join(', ')}`);
+  return options;
+}
+
+const hosts = [
+  { key: 'ours', label: 'ours', script: join(repo, 'bin', 'wasip1'), prefix: ['run'] },
+  { key: 'nodeWasi', label: 'node:wasi', script: join(repo, 'bench', 'nodeWasiRunner.mjs'), prefix: [] },
+];
+
+function buildPrograms(selected) {
+  const go = findGo();
+  mkdirSync(outDir, { recursive: true });
+  const env = { ...process.env, GOOS: 'wasip1', GOARCH: 'wasm', GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'local' };
+  for (const program of selected) {
+    execFileSync(go, ['build', '-o', join(outDir, `${program.name}.wasm`), `./${program.name}`], {
+      cwd: join(repo, 'bench', 'programs'),
+      env,
+      stdio: 'inherit',
+    });
+  }
+  return execFileSync(go, ['version'], { encoding: 'utf8' }).trim();
+}
+
+async function runOnce(host, program, timeoutMs) {
+  // A fresh preopen per run: no run sees another's files, and a failed run leaves nothing behind.
+  const root = mkdtempSync(join(tmpdir(), `bench-${program.name}-`));
+  try {
+    const wasm = join(outDir, `${program.name}.wasm`);
+    const result = await measureRun({
+      command: process.execPath,
+      args: [host.script, ...host.prefix, '--dir', `${root}::/`, '--env', 'PWD=/', '--', wasm],
+      stdinBytes: program.stdinBytes,
+      timeoutMs,
+    });
+    return { ...result, failure: failureOf(result, program) };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function failureOf(result, program) {
+  if (result.timedOut) return 'timeout';
+  if (result.signal) return `killed by ${result.signal}`;
+  const firstLine = result.stderrHead.split('\n').find((line) => line.trim()) ?? '';
+  if (result.exitCode !== 0) return `exit ${result.exitCode}${firstLine ? `: ${firstLine.trim()}` : ''}`;
+  return program.check(result);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function summarize(runs) {
+  const failed = runs.filter((run) => run.failure);
+  const rss = runs.map((run) => run.rssKiB).filter((value) => value !== undefined);
+  return {
+    ok: failed.length === 0,
+    failures: failed.length,
+    failure: failed[0]?.failure,
+    seconds: runs.map((run) => run.seconds),
+    medianSeconds: failed.length ? undefined : median(runs.map((run) => run.seconds)),
+    peakRssMiB: rss.length ? Math.max(...rss) / 1024 : undefined,
+  };
+}
+
+async function measureBaseline(rounds, timeoutMs) {
+  const runs = [];
+  for (let round = 0; round < rounds; round++) {
+    const run = await measureRun({ command: process.execPath, args: ['-e', '0'], timeoutMs });
+    runs.push({ ...run, failure: run.exitCode === 0 ? undefined : `exit ${run.exitCode}` });
+  }
+  return summarize(runs);
+}
+
+const seconds = (value) => (value === undefined ? '—' : value.toFixed(3));
+const mib = (value) => (value === undefined ? '—' : value.toFixed(0));
+
+function timeCell(summary, rounds) {
+  if (summary.ok) return seconds(summary.medianSeconds);
+  return summary.failures === rounds ? 'fails' : `fails ${summary.failures}/${rounds}`;
+}
+
+function table(rows, baseline, rounds) {
+  const lines = [
+    `| program | ours (s) | node:wasi (s) | ours / node:wasi | ours peak RSS (MiB) | node:wasi peak RSS (MiB) |`,
+    `|---|---:|---:|---:|---:|---:|`,
+  ];
+  for (const row of rows) {
+    const ratio = row.ours.ok && row.nodeWasi.ok ? `${(row.ours.medianSeconds / row.nodeWasi.medianSeconds).toFixed(2)}x` : '—';
+    lines.push(`| ${row.name} | ${timeCell(row.ours, rounds)} | ${timeCell(row.nodeWasi, rounds)} | ${ratio} | ${mib(row.ours.peakRssMiB)} | ${mib(row.nodeWasi.peakRssMiB)} |`);
+  }
+  lines.push(`| (node -e 0) | ${seconds(baseline.medianSeconds)} | ${seconds(baseline.medianSeconds)} | — | ${mib(baseline.peakRssMiB)} | ${mib(baseline.peakRssMiB)} |`);
+  return lines.join('\n');
+}
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  const selected = options.only ? programs.filter((p) => options.only.includes(p.name)) : programs;
+  if (!existsSync(join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first (or `npm run bench`)');
+  const timeoutMs = options.timeoutSeconds * 1000;
+  const goVersion = buildPrograms(selected);
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${goVersion}`;
+  console.error(`[bench] ${machine}; ${options.rounds} rounds; peak RSS ${canMeasureRss ? 'from /usr/bin/time' : 'not measured (no GNU time: apt-get install time)'}`);
+
+  const baseline = await measureBaseline(options.rounds, timeoutMs);
+  const rows = [];
+  for (const program of selected) {
+    const runs = { ours: [], nodeWasi: [] };
+    for (let round = 0; round < options.rounds; round++) {
+      // Alternating which host goes first cancels out warm caches and thermal drift favouring one.
+      const order = round % 2 === 0 ? hosts : [...hosts].reverse();
+      for (const host of order) runs[host.key].push(await runOnce(host, program, timeoutMs));
+    }
+    const row = { name: program.name, measures: program.measures, ours: summarize(runs.ours), nodeWasi: summarize(runs.nodeWasi) };
+    rows.push(row);
+    const state = (s) => (s.ok ? `${seconds(s.medianSeconds)} s` : `fails (${s.failure})`);
+    console.error(`[bench] ${program.name}: ours ${state(row.ours)}, node:wasi ${state(row.nodeWasi)}`);
+  }
+
+  const markdown = table(rows, baseline, options.rounds);
+  console.log(`\nMedian wall time of ${options.rounds} rounds; ${machine}.\n\n${markdown}\n`);
+  const notes = rows.flatMap((row) =>
+    hosts.filter((host) => !row[host.key].ok).map((host) => `- ${row.name} in ${host.label}: ${row[host.key].failure}`),
+  );
+  if (notes.length) console.log(`Failures (first per program and host):\n${notes.join('\n')}\n`);
+
+  const results = { date: new Date().toISOString(), machine, rounds: options.rounds, rssMeasured: canMeasureRss, baseline: { command: 'node -e 0', ...baseline }, programs: rows };
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`Results: ${join(outDir, 'results.json')}`);
+  return rows.every((row) => row.ours.ok) ? 0 : 1;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    killAllRunning();
+    process.exit(130);
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    killAllRunning();
+    console.error(`[bench] ${error.message}`);
+    process.exitCode = 1;
+  },
+);
