@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { ExitStatus } from './exitStatus';
 import { parseRunArguments, runUsage, UsageError } from './runArguments';
 import { prepareGuestModule, GuestModuleError } from '../wasi/guestModule';
+import { formatWasmValue } from '../wasi/reactor';
 import { runWasi, type RunResult } from '../wasi/runner/runWasi';
 
 const mainUsage = `Usage: wasip1 <command> [ARGS...]
@@ -48,9 +49,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`wasip1: cannot read ${options.module}: ${(error as Error).message}\n`);
     return ExitStatus.noInput;
   }
-  let module: WebAssembly.Module;
+  let prepared;
   try {
-    module = (await prepareGuestModule(bytes, options.module)).module;
+    // With host modules, the import check runs once they are loaded (in the guest's worker).
+    prepared = await prepareGuestModule(bytes, options.module, {}, { hostModules: options.importModules.map((m) => m.module) });
   } catch (error) {
     if (!(error instanceof GuestModuleError)) throw error;
     process.stderr.write(`wasip1: ${error.message}\n`);
@@ -58,7 +60,11 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const guest = runWasi({
-    module,
+    module: prepared.module,
+    parsed: prepared.parsed,
+    importModules: options.importModules,
+    invoke: options.invoke,
+    tcpListen: options.tcpListen,
     args: options.args,
     env: options.env,
     preopens: options.preopens,
@@ -79,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
 function exitStatusOf(result: RunResult, module: string): number {
   switch (result.kind) {
     case 'exit':
+      // --invoke: one line per result, as wasmtime prints them.
+      for (const value of result.results ?? []) process.stdout.write(`${formatWasmValue(value)}\n`);
       return result.code;
     case 'trap': {
       const where = result.functions.length ? ` in ${result.functions[0]}` : '';
@@ -89,7 +97,16 @@ function exitStatusOf(result: RunResult, module: string): number {
       return ExitStatus.interrupted;
     case 'error':
       process.stderr.write(`wasip1: ${result.message}\n`);
-      return ExitStatus.internal;
+      switch (result.reason) {
+        case 'imports':
+        case 'host-module':
+        case 'listen':
+          return ExitStatus.unsatisfiedImports;
+        case 'invoke':
+          return ExitStatus.usage;
+        default:
+          return ExitStatus.internal;
+      }
   }
 }
 

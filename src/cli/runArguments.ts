@@ -1,5 +1,8 @@
 // Parses `wasip1 run` arguments, modelled on `wasmtime run`:
-//   wasip1 run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--] MODULE.wasm [ARGS...]
+//   wasip1 run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--import MODULE=FILE.mjs]...
+//              [--tcplisten HOST:PORT]... [--invoke NAME] [--] MODULE.wasm [ARGS...]
+import * as path from 'node:path';
+import { parseTcpListenAddress, type TcpListenAddress } from '../wasi/runner/tcpListeners';
 
 export interface RunArguments {
   module: string;
@@ -8,17 +11,28 @@ export interface RunArguments {
   env: Record<string, string>;
   preopens: { hostPath: string; guestPath: string }[];
   stackSizeMb?: number;
+  /** Host module files for non-WASI import modules. */
+  importModules: { module: string; file: string }[];
+  /** With --invoke: the export to call; the ARGS after the module are its arguments, not argv. */
+  invoke?: { name: string; args: string[] };
+  tcpListen: TcpListenAddress[];
 }
 
 export class UsageError extends Error {}
 
 /** Flags that take a value, as `--flag value` or `--flag=value`. */
-const valued = new Set(['--dir', '--env', '--stack-size']);
+const valued = new Set(['--dir', '--env', '--stack-size', '--import', '--invoke', '--tcplisten']);
+
+/** The host's own import module: a host module cannot replace it. */
+const WASI_MODULE_NAME = 'wasi_snapshot_preview1';
 
 export function parseRunArguments(argv: readonly string[], hostEnv: NodeJS.ProcessEnv): RunArguments {
   const env: Record<string, string> = {};
   const preopens: RunArguments['preopens'] = [];
   let stackSizeMb: number | undefined;
+  const importModules: RunArguments['importModules'] = [];
+  const tcpListen: TcpListenAddress[] = [];
+  let invoke: string | undefined;
   let i = 0;
   for (; i < argv.length; i++) {
     let arg = argv[i];
@@ -60,11 +74,64 @@ export function parseRunArguments(argv: readonly string[], hostEnv: NodeJS.Proce
         stackSizeMb = mb;
         break;
       }
+      case '--import': {
+        const split = value.indexOf('=');
+        const name = value.slice(0, Math.max(split, 0));
+        const file = value.slice(split + 1);
+        if (split <= 0 || !file) throw new UsageError(`--import ${value}: expected MODULE=FILE.mjs`);
+        if (name === WASI_MODULE_NAME) throw new UsageError(`--import ${value}: ${WASI_MODULE_NAME} is supplied by the host itself`);
+        if (importModules.some((m) => m.module === name)) throw new UsageError(`--import ${value}: "${name}" is already supplied by ${importModules.find((m) => m.module === name)?.file}`);
+        importModules.push({ module: name, file });
+        break;
+      }
+      case '--invoke': {
+        if (!value) throw new UsageError('--invoke needs the name of an exported function');
+        invoke = value;
+        break;
+      }
+      case '--tcplisten': {
+        try {
+          tcpListen.push(parseTcpListenAddress(value));
+        } catch (error) {
+          throw new UsageError(`--tcplisten ${(error as Error).message}`);
+        }
+        break;
+      }
     }
   }
   const module = argv[i];
   if (module === undefined) throw new UsageError('no module given');
-  return { module, args: [module, ...argv.slice(i + 1)], env, preopens, stackSizeMb };
+  for (const entry of importsFromEnvironment(hostEnv)) {
+    if (!importModules.some((m) => m.module === entry.module)) importModules.push(entry);
+  }
+  const rest = argv.slice(i + 1);
+  return {
+    module,
+    args: invoke === undefined ? [module, ...rest] : [module],
+    env,
+    preopens,
+    stackSizeMb,
+    importModules,
+    invoke: invoke === undefined ? undefined : { name: invoke, args: rest },
+    tcpListen,
+  };
+}
+
+/**
+ * WASIP1_IMPORT: `MODULE=FILE` entries separated like PATH, for runs started by others (`go run`
+ * and `go test` through go_wasip1_wasm_exec) where no --import can be given. --import wins.
+ */
+function importsFromEnvironment(hostEnv: NodeJS.ProcessEnv): RunArguments['importModules'] {
+  const value = hostEnv.WASIP1_IMPORT;
+  if (!value) return [];
+  return value
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((entry) => {
+      const split = entry.indexOf('=');
+      if (split <= 0 || split === entry.length - 1) throw new UsageError(`WASIP1_IMPORT: "${entry}" is not MODULE=FILE.mjs`);
+      return { module: entry.slice(0, split), file: entry.slice(split + 1) };
+    });
 }
 
 export const runUsage = `Usage: wasip1 run [OPTIONS] [--] MODULE.wasm [ARGS...]
@@ -81,11 +148,28 @@ Options:
   --env NAME=VALUE      Set an environment variable for the module. Repeatable.
   --env NAME            Pass the host's value of NAME, if it is set.
   --stack-size MIB      Wasm stack size in MiB (default 16; Go needs a deep stack).
+  --import MODULE=FILE  Supply the import module MODULE (a //go:wasmimport module
+                        of your own) from the ES module FILE, whose default export
+                        is (host) => ({ name(...args) { ... } }); see
+                        types/wasip1-host.d.ts. Repeatable.
+  --invoke NAME         Call the export NAME of a reactor (Go: -buildmode=c-shared,
+                        //go:wasmexport) after _initialize, instead of running
+                        _start. ARGS are its arguments, parsed by its wasm
+                        signature (i32, i64, f32, f64); the results are printed,
+                        one per line.
+                        WASIP1_IMPORT=MODULE=FILE[:MODULE=FILE...] in the
+                        environment does the same (for go run and go test).
+  --tcplisten HOST:PORT Preopen a listening TCP socket for the module (Go:
+                        net.FileListener(os.NewFile(3, ""))). Repeatable; sockets
+                        take the fds after the --dir preopens.
   -h, --help            Show this help.
 
 Exit status: the module's own exit code; otherwise
-  64 bad command line      65 not a valid WASI preview 1 module
-  66 module not readable   69 imports that nothing supplies
-  70 host failure          134 the module trapped (the trap is named on stderr)
+  64 bad command line or --invoke   65 not a valid WASI preview 1 module
+  66 module not readable            69 imports nothing supplies, a host module
+                                       that cannot be loaded, or a socket that
+                                       cannot be bound
+  70 host failure                   134 the module trapped (the trap is named on
+                                        stderr, a throwing host function too)
   130 interrupted
 `;

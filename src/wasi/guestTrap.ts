@@ -1,7 +1,7 @@
 // Turns what escaped the guest into one line a person can act on, naming the Go function where
 // it stopped. A JS stack is never shown for a guest's fault.
 
-export type TrapKind = 'unreachable' | 'out-of-bounds' | 'stack-overflow' | 'division' | 'conversion' | 'indirect-call' | 'other';
+export type TrapKind = 'unreachable' | 'out-of-bounds' | 'stack-overflow' | 'division' | 'conversion' | 'indirect-call' | 'host-function' | 'other';
 
 export class GuestTrap extends Error {
   constructor(

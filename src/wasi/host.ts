@@ -166,6 +166,27 @@ export class WasiHost {
     });
   }
 
+  /**
+   * Calls an export (a reactor's //go:wasmexport function, after initialize) and says how it ended;
+   * `returned` tells a normal return (the guest lives on, `results` is what it returned) from an
+   * end (proc_exit, a trap, a stop), which `outcome` describes.
+   */
+  callExport(
+    name: string,
+    args: readonly (number | bigint)[],
+    instance: WebAssembly.Instance = this.requireInstance(),
+  ): { returned: boolean; results: unknown; outcome: GuestOutcome } {
+    const fn = instance.exports[name];
+    if (typeof fn !== 'function') throw new Error(`the module has no function export "${name}"`);
+    let results: unknown;
+    let returned = false;
+    const outcome = this.call(() => {
+      results = (fn as (...values: (number | bigint)[]) => unknown)(...args);
+      returned = true;
+    });
+    return { returned, results, outcome };
+  }
+
   /** Asks the guest to stop: its next host call unwinds it. A guest that never calls the host needs a worker to be stopped. */
   stop(): void {
     this.stopFlag = true;

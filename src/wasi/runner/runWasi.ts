@@ -5,12 +5,20 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { parseWasmModule, type WasmModule } from '../../wasm/moduleReader';
+import type { ImportSummary } from '../guestModule';
 import type { Preopen } from '../host';
+import type { HostModuleSource } from '../hostModules';
+import type { ExportSummary, WasmValue } from '../reactor';
 import { SharedRing, WakeCells, DEFAULT_RING_BYTES } from './sharedRing';
 import { InputPump, OutputPump, type OutputSink } from './stdioPumps';
-import type { OutcomeMessage, RunResult, StartMessage, WorkerSetup } from './workerProtocol';
+import { TcpListeners, type ListeningAddress, type TcpListenAddress } from './tcpListeners';
+import type { GuestMode, ReactorRequest, RunResult, StartMessage, WorkerMessage, WorkerSetup } from './workerProtocol';
 
 export type { RunResult } from './workerProtocol';
+export type { HostModuleSource } from '../hostModules';
+export type { ExportSummary, WasmValue } from '../reactor';
+export type { ListeningAddress, TcpListenAddress } from './tcpListeners';
 
 export type StdinOption = 'inherit' | 'ignore' | NodeJS.ReadableStream | Uint8Array | string;
 export type OutputOption = 'inherit' | 'ignore' | NodeJS.WritableStream | ((chunk: Uint8Array) => void);
@@ -37,6 +45,20 @@ export interface RunOptions {
   ringBytes?: number;
   /** Path of the worker entry (hostWorker.js); default: next to this file or bundle. */
   workerScript?: string;
+  /**
+   * Host module files (ES modules, see types/wasip1-host.d.ts) supplying non-WASI import modules,
+   * loaded in the guest's worker. With them, every import is checked there, in one message.
+   */
+  importModules?: HostModuleSource[];
+  /**
+   * Instead of running _start: initialise the reactor (_initialize) and call this export with
+   * these arguments (strings are parsed by the export's wasm signature); done reports its results.
+   */
+  invoke?: { name: string; args?: (string | number | bigint)[] };
+  /** Listening TCP sockets preopened for the guest, as fds after the preopened directories. */
+  tcpListen?: TcpListenAddress[];
+  /** The parsed module when `module` is a compiled one: its signatures check imports and --invoke arguments. */
+  parsed?: WasmModule;
 }
 
 export interface RunningGuest {
@@ -48,12 +70,74 @@ export interface RunningGuest {
   writeStdin(data: Uint8Array | string): void;
   /** End of input for the guest; only meaningful when RunOptions.stdin was omitted. */
   endStdin(): void;
+  /** With RunOptions.tcpListen: the bound addresses (port 0 becomes the one picked); rejects if one cannot be bound. */
+  readonly listening: Promise<readonly ListeningAddress[]>;
+}
+
+/** A reactor kept alive between calls: initialise it, call its exports, close it. */
+export interface RunningReactor extends RunningGuest {
+  /** What the module exports, with signatures when the module was parsed. */
+  readonly exports: readonly ExportSummary[];
+  /** Runs _initialize (Go's runtime and package initialisation). Rejects if the guest ends in it. */
+  initialize(): Promise<void>;
+  /**
+   * Calls an export; strings are parsed by its wasm signature, i64 values are bigints. Rejects
+   * before initialize(), for a missing export (naming those there are), for arguments that do not
+   * fit, and when the guest ends in the call (proc_exit, a trap): done then says how.
+   */
+  call(name: string, ...args: (string | number | bigint)[]): Promise<WasmValue[]>;
+  /** Ends the reactor; done then settles with exit code 0. */
+  close(): Promise<RunResult>;
 }
 
 const DEFAULT_STACK_MB = 16;
 
 export function runWasi(options: RunOptions): RunningGuest {
-  return new GuestRun(options);
+  return new GuestRun(options, options.invoke ? { kind: 'invoke', name: options.invoke.name, args: options.invoke.args ?? [] } : { kind: 'command' });
+}
+
+/**
+ * Starts a reactor (a module built with -buildmode=c-shared) and resolves once it is instantiated,
+ * not yet initialised. Rejects when it cannot start (imports, host modules, a bad module).
+ */
+export async function runReactor(options: Omit<RunOptions, 'invoke'>): Promise<RunningReactor> {
+  const run = new GuestRun(options, { kind: 'reactor' });
+  const exports = await Promise.race([
+    run.ready,
+    run.done.then((result) => {
+      throw new Error(result.kind === 'error' ? result.message : `the reactor ended before it was ready (${result.kind})`);
+    }),
+  ]);
+  return new ReactorHandle(run, exports);
+}
+
+class ReactorHandle implements RunningReactor {
+  constructor(private readonly run: GuestRun, readonly exports: readonly ExportSummary[]) {}
+  get done(): Promise<RunResult> {
+    return this.run.done;
+  }
+  get listening(): Promise<readonly ListeningAddress[]> {
+    return this.run.listening;
+  }
+  stop(): void {
+    this.run.stop();
+  }
+  writeStdin(data: Uint8Array | string): void {
+    this.run.writeStdin(data);
+  }
+  endStdin(): void {
+    this.run.endStdin();
+  }
+  async initialize(): Promise<void> {
+    await this.run.request({ op: 'initialize' });
+  }
+  call(name: string, ...args: (string | number | bigint)[]): Promise<WasmValue[]> {
+    return this.run.request({ op: 'call', name, args });
+  }
+  async close(): Promise<RunResult> {
+    await this.run.request({ op: 'close' }).catch(() => undefined);
+    return this.run.done;
+  }
 }
 
 /**
@@ -67,9 +151,18 @@ export function locateWorkerScript(explicit?: string): string {
   return found;
 }
 
+type RequestBody = ReactorRequest extends infer R ? (R extends ReactorRequest ? Omit<R, 'id'> : never) : never;
+
 class GuestRun implements RunningGuest {
   readonly done: Promise<RunResult>;
+  readonly listening: Promise<readonly ListeningAddress[]>;
+  /** Reactor mode: resolves with the exports once the worker has instantiated the module. */
+  readonly ready: Promise<readonly ExportSummary[]>;
+  private resolveReady!: (exports: readonly ExportSummary[]) => void;
   private resolveDone!: (result: RunResult) => void;
+  private listeners: TcpListeners | undefined;
+  private readonly requests = new Map<number, { resolve: (results: WasmValue[]) => void; reject: (error: Error) => void }>();
+  private nextRequest = 1;
   private readonly cells = new WakeCells();
   private worker: Worker | undefined;
   private stdin: InputPump | undefined;
@@ -80,14 +173,29 @@ class GuestRun implements RunningGuest {
   private workerEnded = false;
   private settled = false;
 
-  constructor(options: RunOptions) {
+  constructor(options: RunOptions, private readonly mode: GuestMode) {
     this.done = new Promise<RunResult>((resolve) => (this.resolveDone = resolve));
+    this.ready = new Promise((resolve) => (this.resolveReady = resolve));
+    let listening: Promise<readonly ListeningAddress[]> = Promise.resolve([]);
     this.manualStdin = options.stdin === undefined;
     try {
-      this.start(options);
+      listening = this.start(options);
     } catch (error) {
       this.settle({ kind: 'error', message: messageOf(error) });
     }
+    this.listening = listening;
+    // Nobody need look at `listening`: a bind failure is reported through done as well.
+    this.listening.catch(() => undefined);
+  }
+
+  /** Reactor mode: sends a request to the worker and resolves with its answer. */
+  request(body: RequestBody): Promise<WasmValue[]> {
+    if (this.settled || this.workerEnded) return Promise.reject(new Error('the reactor has ended'));
+    const id = this.nextRequest++;
+    return new Promise<WasmValue[]>((resolve, reject) => {
+      this.requests.set(id, { resolve, reject });
+      this.worker?.postMessage({ ...body, id } as ReactorRequest);
+    });
   }
 
   stop(): void {
@@ -111,9 +219,11 @@ class GuestRun implements RunningGuest {
     if (this.manualStdin && !this.workerEnded) this.stdin?.end();
   }
 
-  private start(options: RunOptions): void {
+  private start(options: RunOptions): Promise<readonly ListeningAddress[]> {
     for (const preopen of options.preopens ?? []) checkPreopen(preopen);
     const ringBytes = options.ringBytes ?? DEFAULT_RING_BYTES;
+    const listeners = options.tcpListen?.length ? new TcpListeners(options.tcpListen, this.cells, ringBytes) : undefined;
+    this.listeners = listeners;
     const stdinRing = options.stdin === 'ignore' ? undefined : new SharedRing(ringBytes);
     const stdoutSink = resolveSink(options.stdout, process.stdout);
     const stderrSink = resolveSink(options.stderr, process.stderr);
@@ -129,16 +239,20 @@ class GuestRun implements RunningGuest {
       args: options.args ?? ['main.wasm'],
       env: options.env ?? {},
       preopens: options.preopens ?? [],
+      importModules: options.importModules?.map((m) => ({ module: m.module, file: path.resolve(m.file) })),
+      listenerPorts: listeners?.workerPorts,
+      mode: this.mode,
     };
 
     const script = locateWorkerScript(options.workerScript);
     // The worker starts while the module compiles here; the compiled module is then shared with it.
     const worker = new Worker(script, {
       workerData: setup,
+      transferList: listeners?.workerPorts,
       resourceLimits: { stackSizeMb: options.stackSizeMb ?? DEFAULT_STACK_MB },
     });
     this.worker = worker;
-    worker.on('message', (message: OutcomeMessage) => (this.outcome = message.outcome));
+    worker.on('message', (message: WorkerMessage) => this.receive(message));
     worker.on('error', (error) => {
       this.outcome ??= { kind: 'error', message: `the WASI host worker failed: ${messageOf(error)}` };
     });
@@ -158,15 +272,29 @@ class GuestRun implements RunningGuest {
     if (stderrRing && stderrSink) this.outputs.push(new OutputPump(stderrRing, this.cells, stderrSink));
 
     void this.pumpUntilEnd();
-    void loadModule(options.module).then(
-      (module) => {
-        if (!this.workerEnded) worker.postMessage({ module } satisfies StartMessage);
+    const listening = listeners ? listeners.listen() : Promise.resolve([]);
+    // The guest starts once its sockets are bound: a bind failure ends the run before it begins.
+    void Promise.all([loadModule(options.module, options.parsed), listening]).then(
+      ([loaded]) => {
+        if (!this.workerEnded) worker.postMessage({ ...loaded, listenerNames: listeners?.names } satisfies StartMessage);
       },
       (error: unknown) => {
-        this.outcome ??= { kind: 'error', message: messageOf(error) };
+        this.outcome ??= { kind: 'error', message: messageOf(error), ...(listeners && isListenError(error) ? { reason: 'listen' as const } : {}) };
         void worker.terminate();
       },
     );
+    return listening;
+  }
+
+  private receive(message: WorkerMessage): void {
+    if ('outcome' in message) this.outcome = message.outcome;
+    else if ('ready' in message) this.resolveReady(message.ready.exports);
+    else {
+      const pending = this.requests.get(message.id);
+      this.requests.delete(message.id);
+      if (message.error !== undefined) pending?.reject(new Error(message.error));
+      else pending?.resolve(message.results ?? []);
+    }
   }
 
   /** Moves stdio each time the worker signals a change, until the worker has gone. */
@@ -181,6 +309,7 @@ class GuestRun implements RunningGuest {
   private pumpAll(): void {
     this.stdin?.pump();
     for (const output of this.outputs) output.pump();
+    this.listeners?.pump();
   }
 
   private async finish(exitCode: number): Promise<void> {
@@ -188,7 +317,9 @@ class GuestRun implements RunningGuest {
     // Releases pumpUntilEnd's wait; the rings still hold whatever the guest wrote last.
     this.cells.wakeMain();
     this.stdin?.detach();
-    await Promise.all(this.outputs.map((output) => output.finish()));
+    await Promise.all([...this.outputs.map((output) => output.finish()), this.listeners?.finish()]);
+    for (const pending of this.requests.values()) pending.reject(new Error('the reactor has ended'));
+    this.requests.clear();
     const result =
       this.outcome ??
       (this.stopRequested ? { kind: 'stopped' as const } : { kind: 'error' as const, message: `the WASI host worker exited with code ${exitCode} before the guest ended` });
@@ -220,8 +351,11 @@ function resolveSink(option: OutputOption | undefined, inherited: NodeJS.Writabl
   return option;
 }
 
-async function loadModule(source: RunOptions['module']): Promise<WebAssembly.Module> {
-  if (source instanceof WebAssembly.Module) return source;
+type LoadedModule = Pick<StartMessage, 'module' | 'imports' | 'exports'>;
+
+/** Compiles the module; when its bytes are at hand, also reads the signatures of its imports and exports. */
+async function loadModule(source: RunOptions['module'], parsed: WasmModule | undefined): Promise<LoadedModule> {
+  if (source instanceof WebAssembly.Module) return { module: source, ...signaturesOf(parsed) };
   let bytes: Uint8Array;
   if (typeof source === 'string') {
     try {
@@ -230,11 +364,33 @@ async function loadModule(source: RunOptions['module']): Promise<WebAssembly.Mod
       throw new Error(`cannot read ${source}: ${messageOf(error)}`, { cause: error });
     }
   } else bytes = source;
+  let module: WebAssembly.Module;
   try {
-    return await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+    module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   } catch (error) {
     throw new Error(`not a valid wasm module: ${messageOf(error)}`, { cause: error });
   }
+  if (!parsed) {
+    try {
+      parsed = parseWasmModule(bytes);
+    } catch {
+      // V8 accepted it; without our reading, the worker checks names only.
+    }
+  }
+  return { module, ...signaturesOf(parsed) };
+}
+
+/** Plain (cloneable) import and export lists with their function signatures. */
+function signaturesOf(parsed: WasmModule | undefined): { imports?: ImportSummary[]; exports?: ExportSummary[] } {
+  if (!parsed) return {};
+  return {
+    imports: parsed.imports.map((i) => ({ module: i.module, name: i.name, kind: i.kind, ...(i.kind === 'func' ? { type: i.type } : {}) })),
+    exports: parsed.exports.map((e) => ({ name: e.name, kind: e.kind, ...(e.type ? { type: e.type } : {}) })),
+  };
+}
+
+function isListenError(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('cannot listen on');
 }
 
 function messageOf(error: unknown): string {

@@ -63,10 +63,12 @@ describe('wasip1 run', () => {
       encoding: 'utf8',
     });
     assert.equal(build.status, 0, build.stderr);
-    const run = wasip1(['run', '--dir', `${dir}::/`, '--env', 'PWD=/', example], 'Gopher\n');
+    const run = wasip1(['run', '--dir', `${dir}::/`, '--env', 'PWD=/', '--import', `hello=${path.join(hello, 'host.mjs')}`, example], 'Gopher\n');
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /motd\.txt says: Files are read from the directory preopened/);
     assert.match(run.stdout, /Nice to meet you, Gopher\./);
+    // The example's own //go:wasmimport function, answered by its host module.
+    assert.match(run.stdout, /The host says: Good (morning|afternoon|evening), Gopher! This line was written by JavaScript/);
   });
 
   test('names each import nothing supplies, with its wasm signature, and exits 69', async () => {
