@@ -39,7 +39,9 @@ for (const layer of ['unit', 'dap']) {
   const tap = `out/${layer}-results.tap`;
   rmSync(tap, { force: true });
   ok = step(`${layer} tests`, 'node', [
-    '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+    // A hung test or a test file whose handles never close must fail the run, not stall CI.
+    '--test', '--test-timeout=240000', '--test-force-exit',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
     ...process.argv.slice(2), `out/test/${layer}/`,
   ]) && ok;
