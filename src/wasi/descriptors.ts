@@ -52,7 +52,8 @@ export class FileDescriptor extends Descriptor {
   position = 0;
   constructor(
     readonly hostFd: number,
-    readonly hostPath: string,
+    /** Where the file is on the host; follows renames the guest makes (FdTable.relocate). */
+    public hostPath: string,
     readonly guestPath: string,
     rightsBase: number,
     rightsInheriting: number,
@@ -81,8 +82,8 @@ export class DirectoryDescriptor extends Descriptor {
   /** Entries read at cookie 0 and reused for later cookies, so a listing is stable across calls. */
   listing: unknown;
   constructor(
-    /** Absolute host path of this directory. */
-    readonly hostPath: string,
+    /** Absolute host path of this directory; follows renames the guest makes (FdTable.relocate). */
+    public hostPath: string,
     /** The path the guest knows it by (a preopen's name, or the path it opened). */
     readonly guestPath: string,
     /** Absolute host path of the preopen this directory lies in: the sandbox's boundary. */
@@ -151,6 +152,23 @@ export class FdTable {
     target.close();
     this.entries[to] = source;
     this.entries[from] = undefined;
+  }
+
+  /**
+   * After the guest renamed `from` to `to` on the host, points open files and directories at or
+   * below `from` to their new place, so a directory opened before its parent was renamed keeps
+   * working (Go's os.Root relies on it). A directory moved out of its own sandbox is left pointing
+   * at the old path: it then fails like a deleted one rather than following outside.
+   */
+  relocate(from: string, to: string): void {
+    const prefix = from.endsWith('/') ? from : from + '/';
+    for (const [, entry] of this.open()) {
+      if (!(entry instanceof FileDescriptor || entry instanceof DirectoryDescriptor)) continue;
+      if (entry.hostPath !== from && !entry.hostPath.startsWith(prefix)) continue;
+      const moved = to + entry.hostPath.slice(from.length);
+      if (entry instanceof DirectoryDescriptor && moved !== entry.sandboxRoot && !moved.startsWith(entry.sandboxRoot.endsWith('/') ? entry.sandboxRoot : entry.sandboxRoot + '/')) continue;
+      entry.hostPath = moved;
+    }
   }
 
   *open(): IterableIterator<[number, Descriptor]> {

@@ -221,6 +221,7 @@ export function pathFunctions(ctx: HostContext): HostFunctions {
       refuseSlashThroughSymlink(from, Errno.NOTDIR);
       refuseSlashThroughSymlink(to, Errno.NOTDIR);
       renameSync(from.hostPath, to.hostPath);
+      fds.relocate(from.hostPath, to.hostPath);
       return Errno.SUCCESS;
     },
 

@@ -198,6 +198,26 @@ describe('path_* operations', () => {
     assert.equal(guest.call('path_readlink', PREOPEN_FD, file, fileLength, buffer, 16, used), Errno.INVAL);
   });
 
+  test('a directory opened before its parent is renamed keeps working at the new place', () => {
+    mkdirSync(path.join(tree.root, 'parent', 'child'), { recursive: true });
+    writeFileSync(path.join(tree.root, 'parent', 'child', 'f'), 'still here');
+    const child = guest.open(PREOPEN_FD, 'parent/child', {
+      oflags: OFlags.DIRECTORY,
+      base: Rights.PATH_OPEN | Rights.PATH_FILESTAT_GET,
+      inheriting: FILE_RIGHTS,
+    });
+    assert.equal(child.errno, Errno.SUCCESS);
+    const [from, fromLength] = guest.put('parent');
+    const [to, toLength] = guest.put('renamed');
+    assert.equal(guest.call('path_rename', PREOPEN_FD, from, fromLength, PREOPEN_FD, to, toLength), Errno.SUCCESS);
+    const file = guest.open(child.fd, 'f', { base: FILE_RIGHTS });
+    assert.equal(file.errno, Errno.SUCCESS, 'the child directory fd followed the rename');
+    const [name, nameLength] = guest.put('f');
+    const stat = guest.alloc(64);
+    assert.equal(guest.call('path_filestat_get', child.fd, 0, name, nameLength, stat), Errno.SUCCESS);
+    assert.equal(Number(guest.view.getBigUint64(stat + 32, true)), 'still here'.length);
+  });
+
   test('link and rename work across two directory descriptors', () => {
     mkdirSync(path.join(tree.root, 'other'));
     const other = guest.open(PREOPEN_FD, 'other', {
