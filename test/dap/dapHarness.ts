@@ -49,15 +49,18 @@ function bundleIsFresh(): boolean {
   return statSync(adapterPath).mtimeMs > newest(path.join(repoRoot, 'src'));
 }
 
-export interface Session {
-  dc: DebugClient;
+export interface Session<C extends DebugClient = DebugClient> {
+  dc: C;
   /** Everything the adapter printed per output category, in order. */
   output: Record<string, string>;
 }
 
-export async function startSession(): Promise<Session> {
+/** Starts the standalone adapter with a DAP client; `Client` lets a test answer reverse requests. */
+export async function startSession<C extends DebugClient = DebugClient>(
+  Client: new (runtime: string, executable: string, debugType: string, spawnOptions: { cwd: string }) => C = DebugClient as never,
+): Promise<Session<C>> {
   buildAdapter();
-  const dc = new DebugClient('node', adapterPath, 'wasip1', { cwd: repoRoot });
+  const dc = new Client('node', adapterPath, 'wasip1', { cwd: repoRoot });
   // Launch includes a go build, far slower than the default 5 s request timeout allows on a cold cache.
   dc.defaultTimeout = 120_000;
   await dc.start();

@@ -4,21 +4,11 @@ import { describe, test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
-import { repoRoot } from '../support/goFixtures';
-import { adapterPath, buildAdapter, exitCode, fixture, launch, startSession } from './dapHarness';
+import { exitCode, fixture, launch, startSession, type Session } from './dapHarness';
 import { RunInTerminalClient } from './runInTerminalClient';
 
-async function startTerminalSession(): Promise<{ dc: RunInTerminalClient; output: Record<string, string> }> {
-  buildAdapter();
-  const dc = new RunInTerminalClient('node', adapterPath, 'wasip1', { cwd: repoRoot });
-  dc.defaultTimeout = 120_000;
-  await dc.start();
-  const output: Record<string, string> = {};
-  dc.on('output', (event: DebugProtocol.OutputEvent) => {
-    const category = event.body.category ?? 'console';
-    output[category] = (output[category] ?? '') + event.body.output;
-  });
-  return { dc, output };
+function startTerminalSession(): Promise<Session<RunInTerminalClient>> {
+  return startSession(RunInTerminalClient);
 }
 
 async function launchInTerminal(dc: RunInTerminalClient, args: Record<string, unknown>): Promise<void> {

@@ -3,41 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GoPclntab } from '../../../src/wasm/goPclntab';
-import { GO_SP_GLOBAL_INDEX, walkGoStack, type GoStackFrame } from '../../../src/wasm/goStackWalker';
+import { STACK_POINTER_EXPORT, withStackPointerExport } from '../../../src/debug/exportStackPointer';
+import { walkGoStack, type GoStackFrame } from '../../../src/wasm/goStackWalker';
 import { parseWasmModule } from '../../../src/wasm/moduleReader';
 import { goFixturesDir } from '../../support/goFixtures';
 import { ORACLE_TOOLCHAINS, buildWithToolchain, parseOracleOutput, runOracleProgram } from './goOracle';
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-
-/**
- * Go modules do not export their stack-pointer global; the host gives the import wrappers no other way to read
- * it, so the test appends an export entry `go_sp` for it to the export section.
- */
-function exportStackPointer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  const module = parseWasmModule(bytes);
-  const exportSection = module.sections.find((s) => s.name === 'export')!;
-  let p = exportSection.offset;
-  while (bytes[p] & 0x80) p++;
-  p++; // past the old export count
-  const entries = [...bytes.subarray(p, exportSection.offset + exportSection.size)];
-  const spExport = [...uleb(5), ...Buffer.from('go_sp'), 0x03, ...uleb(GO_SP_GLOBAL_INDEX)];
-  const content = [...uleb(module.exports.length + 1), ...entries, ...spExport];
-  return new Uint8Array([
-    ...bytes.subarray(0, exportSection.headerOffset),
-    0x07, ...uleb(content.length), ...content,
-    ...bytes.subarray(exportSection.offset + exportSection.size),
-  ]);
-}
 
 for (const toolchain of ORACLE_TOOLCHAINS) {
   describe(`Go stack walk (${toolchain})`, () => {
@@ -45,17 +15,19 @@ for (const toolchain of ORACLE_TOOLCHAINS) {
       const build = await buildWithToolchain('pclnoracle', toolchain);
       if ('skipped' in build) return t.skip(build.skipped);
       const original = readFileSync(build.wasm);
-      const bytes = exportStackPointer(original);
+      // Go does not export its stack-pointer global: the debugger's own rewrite adds the export.
+      const bytes = withStackPointerExport(parseWasmModule(original)) as Uint8Array<ArrayBuffer>;
+      assert.ok(bytes, 'global 0 is Go\'s stack pointer');
       const table = GoPclntab.fromModule(parseWasmModule(bytes))!;
       let walked: GoStackFrame[] | undefined;
       const { stdout } = runOracleProgram(new WebAssembly.Module(bytes), (imports, instance) => {
         const wasi = imports.wasi_snapshot_preview1;
         const fdWrite = wasi.fd_write as (fd: number, iovs: number, count: number, written: number) => number;
         wasi.fd_write = (fd: number, iovs: number, count: number, written: number) => {
-          const exports = instance().exports as { memory: WebAssembly.Memory; go_sp: WebAssembly.Global };
+          const exports = instance().exports as Record<string, WebAssembly.Memory | WebAssembly.Global> & { memory: WebAssembly.Memory };
           const memory = new DataView(exports.memory.buffer);
           const text = Buffer.from(exports.memory.buffer, memory.getUint32(iovs, true), memory.getUint32(iovs + 4, true)).toString();
-          if (text === 'walk-here\n') walked = walkGoStack(table, memory, { sp: exports.go_sp.value as number });
+          if (text === 'walk-here\n') walked = walkGoStack(table, memory, { sp: (exports[STACK_POINTER_EXPORT] as WebAssembly.Global).value as number });
           return fdWrite(fd, iovs, count, written);
         };
       });
