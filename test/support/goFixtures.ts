@@ -1,5 +1,5 @@
 // Builds the Go programs under test/fixtures/go for wasip1 with the real toolchain, once per test run.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -64,4 +64,14 @@ function isFresh(output: string, sourceDir: string): boolean {
       return Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
     }, 0);
   return built > Math.max(newest(sourceDir), statSync(path.join(goFixturesDir, 'go.mod')).mtimeMs);
+}
+
+/**
+ * For tests of Go 1.24+ features (//go:wasmexport, -buildmode=c-shared on wasip1): they use the
+ * machine's Go and fail with this message, rather than a compiler error, when it is older.
+ */
+export function requireGoAtLeast(minor: number): void {
+  const version = execFileSync(testGoBinary(), ['env', 'GOVERSION'], { encoding: 'utf8' }).trim();
+  const match = /^go1\.(\d+)/.exec(version);
+  if (!match || Number(match[1]) < minor) throw new Error(`this test needs Go 1.${minor} or newer; the machine's go is ${version}`);
 }

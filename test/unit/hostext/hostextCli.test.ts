@@ -6,7 +6,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { buildGoFixture, goFixturesDir, repoRoot, testGoBinary } from '../../support/goFixtures';
+import { buildGoFixture, goFixturesDir, repoRoot, requireGoAtLeast, testGoBinary } from '../../support/goFixtures';
 import { freePort, get, helloLoad, waitForPort, type LoadResult } from '../../support/httpLoad';
 
 const cli = path.join(repoRoot, 'bin', 'wasip1');
@@ -63,6 +63,7 @@ describe('wasip1 run --import', () => {
 
 describe('wasip1 run --invoke', () => {
   test('calls a reactor export and prints its results, one per line', async () => {
+    requireGoAtLeast(24); // reactors: //go:wasmexport and -buildmode=c-shared need Go 1.24+
     const reactor = await buildGoFixture('hostext_reactor', ['-buildmode=c-shared']);
     const cases: [string, string[], string][] = [
       ['add', ['2', '3'], '5\n'],
@@ -80,6 +81,7 @@ describe('wasip1 run --invoke', () => {
   });
 
   test('a missing export or arguments that do not fit exit 64 with the signatures', async () => {
+    requireGoAtLeast(24); // reactors: //go:wasmexport and -buildmode=c-shared need Go 1.24+
     const reactor = await buildGoFixture('hostext_reactor', ['-buildmode=c-shared']);
     const missing = wasip1(['run', '--invoke', 'sum', reactor]);
     assert.equal(missing.status, 64);

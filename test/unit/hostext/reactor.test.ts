@@ -5,16 +5,20 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { convertArguments, formatWasmValue, InvokeError } from '../../../src/wasi/reactor';
 import { runReactor, runWasi, type RunningReactor } from '../../../src/wasi/runner/runWasi';
-import { buildGoFixture, goFixturesDir } from '../../support/goFixtures';
+import { buildGoFixture, goFixturesDir, requireGoAtLeast } from '../../support/goFixtures';
 
-const reactor = () => buildGoFixture('hostext_reactor', ['-buildmode=c-shared']);
+// Reactors need Go 1.24+ (//go:wasmexport, -buildmode=c-shared for wasip1): the machine's Go.
+const reactor = () => {
+  requireGoAtLeast(24);
+  return buildGoFixture('hostext_reactor', ['-buildmode=c-shared']);
+};
 
 function collect() {
   let text = '';
   return { sink: (chunk: Uint8Array) => (text += Buffer.from(chunk).toString('utf8')), text: () => text };
 }
 
-describe('invoking a reactor export through runWasi', () => {
+describe('invoking a reactor export through runWasi (Go 1.24+)', () => {
   before(async () => {
     await reactor();
   });
@@ -91,7 +95,7 @@ describe('invoking a reactor export through runWasi', () => {
   });
 });
 
-describe('runReactor: an embedder calling exports', () => {
+describe('runReactor: an embedder calling exports (Go 1.24+)', () => {
   test('lists exports, refuses calls before initialize, keeps state between calls, then closes', async () => {
     const out = collect();
     const guest: RunningReactor = await runReactor({ module: await reactor(), stdout: out.sink });
@@ -124,6 +128,7 @@ describe('runReactor: an embedder calling exports', () => {
   });
 
   test("a host module calls the guest's exports from inside a host function", async () => {
+    requireGoAtLeast(24);
     const module = await buildGoFixture('hostext_reentry', ['-buildmode=c-shared']);
     const guest = await runReactor({ module, importModules: [{ module: 'reentry', file: path.join(goFixturesDir, 'hostext_reentry', 'host.mjs') }] });
     await guest.initialize();
