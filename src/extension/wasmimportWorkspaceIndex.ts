@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { WasmimportIndex, type IndexedGoFile } from '../goscan/wasmimportIndex';
-import type { GoVersion } from '../goscan/goVersion';
+import type { GoLanguageVersion as GoVersion } from '../gotool/goVersion';
 import type { HostModuleMap } from '../goscan/wasmimportResolution';
 import { findWorkspaceGo } from './goToolchain';
 

@@ -1,7 +1,7 @@
 // Problems with a Go file's wasm directives, as the editor shows them while the user types:
 // what the compiler would reject (placement, types for the workspace's Go release) and what only
 // fails when the module meets a WASI host (a misspelt function, a signature WASI does not have).
-import type { GoVersion } from './goVersion';
+import type { GoLanguageVersion as GoVersion } from '../gotool/goVersion';
 import type { GoTypeDeclaration } from './goDeclarationParser';
 import type { GoSourcePosition, GoSourceRange } from './goTypeSyntax';
 import { fileInWasip1Build } from './wasip1FileSelection';

@@ -2,7 +2,7 @@
 // parameters line up with its wasm parameters, what errors it returns and who supplies it.
 import { Errno, errnoMeaning } from '../wasi/spec/errno';
 import { formatWasiSignature, wasiSpecUrl, wasmSignature, type ErrnoName, type WasiFunctionSpec } from '../wasi/spec/catalogue';
-import type { GoVersion } from './goVersion';
+import type { GoLanguageVersion as GoVersion } from '../gotool/goVersion';
 import { formatGoType } from './goTypeSyntax';
 import type { WasmDirective } from './wasmDirectiveScanner';
 import { formatGoFuncSignature } from './wasmimportIndex';

@@ -12,7 +12,7 @@
 // The scanner sees only source, so a name it cannot resolve is "unknown", never "rejected".
 
 import type { GoTypeDeclaration } from './goDeclarationParser';
-import { formatGoVersion, goVersionAtLeast, type GoVersion } from './goVersion';
+import { formatGoLanguageVersion, goAtLeast, type GoLanguageVersion as GoVersion } from '../gotool/goVersion';
 import { formatGoType, type GoParam, type GoSourceRange, type GoStructField, type GoTypeExpr } from './goTypeSyntax';
 import type { GoSourceScan, WasmDirective, WasmDirectiveKind } from './wasmDirectiveScanner';
 
@@ -54,14 +54,14 @@ type RuleSet = 'go1.21' | 'go1.24';
 const GOJS_MODULE = 'gojs';
 
 function ruleSetFor(version: GoVersion): RuleSet | undefined {
-  if (goVersionAtLeast(version, 1, 24)) return 'go1.24';
-  if (goVersionAtLeast(version, 1, 21)) return 'go1.21';
+  if (goAtLeast(version, 1, 24)) return 'go1.24';
+  if (goAtLeast(version, 1, 21)) return 'go1.21';
   return undefined; // no wasip1 port before Go 1.21
 }
 
 /** Whether the given release knows the directive at all (wasip1 arrived in 1.21, wasmexport in 1.24). */
 export function wasmDirectiveAvailable(kind: WasmDirectiveKind, version: GoVersion): boolean {
-  return goVersionAtLeast(version, 1, kind === 'wasmexport' ? 24 : 21);
+  return goAtLeast(version, 1, kind === 'wasmexport' ? 24 : 21);
 }
 
 type Underlying =
@@ -180,7 +180,7 @@ export function checkWasmType(
 ): GoTypeVerdict {
   const rules = ruleSetFor(version);
   const shown = formatGoType(type);
-  if (!rules) return { status: 'rejected', reason: `${formatGoVersion(version)} has no wasip1 port (it arrived in Go 1.21)` };
+  if (!rules) return { status: 'rejected', reason: `${formatGoLanguageVersion(version)} has no wasip1 port (it arrived in Go 1.21)` };
   const rejected = (hint: string): GoTypeVerdict => ({ status: 'rejected', reason: `unsupported ${position === 'param' ? 'parameter' : 'result'} type ${shown}: ${hint}` });
   const u = underlying(type, scope);
   switch (u.kind) {
@@ -200,13 +200,13 @@ export function checkWasmType(
       if (u.name === 'int' || u.name === 'uint') return rejected(`use ${u.name}32 or ${u.name}64: the width must be explicit`);
       return rejected(rules === 'go1.24'
         ? 'allowed are int32, uint32, int64, uint64, float32, float64, bool, uintptr, unsafe.Pointer, string (params) and pointers'
-        : `${formatGoVersion(version)} allows only int32, uint32, int64, uint64, float32, float64 and unsafe.Pointer (params)`);
+        : `${formatGoLanguageVersion(version)} allows only int32, uint32, int64, uint64, float32, float64 and unsafe.Pointer (params)`);
     }
     case 'unsafePointer':
-      if (position === 'result' && rules === 'go1.21') return rejected(`${formatGoVersion(version)} cannot return unsafe.Pointer (Go 1.24 can)`);
+      if (position === 'result' && rules === 'go1.21') return rejected(`${formatGoLanguageVersion(version)} cannot return unsafe.Pointer (Go 1.24 can)`);
       return { status: 'allowed', wasm: ['i32'] };
     case 'pointer': {
-      if (rules === 'go1.21') return rejected(`${formatGoVersion(version)} has no pointer params; use unsafe.Pointer, or Go 1.24+`);
+      if (rules === 'go1.21') return rejected(`${formatGoLanguageVersion(version)} has no pointer params; use unsafe.Pointer, or Go 1.24+`);
       const pointee = pointeeAllowed(u.elem, scope);
       if (pointee === 'yes') return { status: 'allowed', wasm: ['i32'] };
       if (pointee === 'unknown') return { status: 'unknown', reason: `can't check ${shown}: the pointed-to type is declared elsewhere` };
@@ -256,8 +256,8 @@ export function checkWasmSignature(directive: WasmDirective, version: GoVersion,
       code: 'directive-unavailable',
       severity: 'error',
       message: directive.kind === 'wasmexport'
-        ? `//go:wasmexport needs Go 1.24 or later; ${formatGoVersion(version)} ignores it`
-        : `//go:wasmimport for wasip1 needs Go 1.21 or later, not ${formatGoVersion(version)}`,
+        ? `//go:wasmexport needs Go 1.24 or later; ${formatGoLanguageVersion(version)} ignores it`
+        : `//go:wasmimport for wasip1 needs Go 1.21 or later, not ${formatGoLanguageVersion(version)}`,
       range: directive.keywordRange,
     });
     return check;

@@ -11,6 +11,9 @@ export interface GoVersion {
   devel: boolean;
 }
 
+/** A Go language version (go.mod's `go 1.24`): what the compiler's rules depend on. */
+export type GoLanguageVersion = Pick<GoVersion, 'major' | 'minor'>;
+
 /** wasip1 arrived in Go 1.21; anything older cannot target it at all. */
 export const MINIMUM_WASIP1_GO: Readonly<GoVersion> = { major: 1, minor: 21, patch: 0, devel: false };
 
@@ -46,8 +49,13 @@ export function compareGoVersions(a: GoVersion, b: GoVersion): number {
 }
 
 /** True when a toolchain of this version is at least `major.minor` (pre-releases of that line count). */
-export function goAtLeast(version: GoVersion, major: number, minor: number): boolean {
+export function goAtLeast(version: GoLanguageVersion, major: number, minor: number): boolean {
   return version.major > major || (version.major === major && version.minor >= minor);
+}
+
+/** "go1.24": the language version, as compiler messages name it. */
+export function formatGoLanguageVersion(version: GoLanguageVersion): string {
+  return `go${version.major}.${version.minor}`;
 }
 
 /** "1.21.13", "1.22rc1", "1.24 (devel)". */

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { testGoBinary } from '../../support/goFixtures';
-import { parseGoVersion } from '../../../src/goscan/goVersion';
+import { parseGoVersion } from '../../../src/gotool/goVersion';
 import { mayContainWasmDirectives, scanGoSource, type GoSourceScan } from '../../../src/goscan/wasmDirectiveScanner';
 import { checkWasmSignature, goTypeScopeForFile } from '../../../src/goscan/wasmimportTypes';
 

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot, testGoBinary } from '../../support/goFixtures';
-import { parseGoVersion } from '../../../src/goscan/goVersion';
+import { parseGoVersion } from '../../../src/gotool/goVersion';
 import { scanGoSource } from '../../../src/goscan/wasmDirectiveScanner';
 import { checkWasmSignature, formatWasmSignature, goTypeScopeForFile, type WasmValueType } from '../../../src/goscan/wasmimportTypes';
 

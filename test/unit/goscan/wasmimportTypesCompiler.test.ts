@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot, testGoBinary } from '../../support/goFixtures';
 import { evaluateBuildExpr, wasip1BuildTags } from '../../../src/goscan/buildConstraint';
-import { parseGoVersion, type GoVersion } from '../../../src/goscan/goVersion';
+import { parseGoVersion, type GoLanguageVersion as GoVersion } from '../../../src/gotool/goVersion';
 import { scanGoSource } from '../../../src/goscan/wasmDirectiveScanner';
 import { checkWasmSignature, goTypeScopeForFile, wasmDirectiveAvailable } from '../../../src/goscan/wasmimportTypes';
 
