@@ -1,5 +1,6 @@
 // `npm start`: builds examples/hello for wasip1 with the real Go toolchain and runs it in our
-// host through the wasip1 CLI, its folder preopened as "/". Type a name, or pipe one in.
+// host through the wasip1 CLI, its folder preopened as "/" and its host module (host.mjs, which
+// supplies the program's own //go:wasmimport functions) loaded. Type a name, or pipe one in.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -12,8 +13,8 @@ execFileSync(go, ['build', '-o', 'hello.wasm', '.'], {
   stdio: 'inherit',
   env: { ...process.env, GOOS: 'wasip1', GOARCH: 'wasm' },
 });
-console.log('[start] node bin/wasip1 run --dir examples/hello::/ --env PWD=/ -- examples/hello/hello.wasm\n');
-const run = spawnSync(process.execPath, ['bin/wasip1', 'run', '--dir', `${example}::/`, '--env', 'PWD=/', '--', path.join(example, 'hello.wasm')], {
+console.log('[start] node bin/wasip1 run --dir examples/hello::/ --env PWD=/ --import hello=examples/hello/host.mjs -- examples/hello/hello.wasm\n');
+const run = spawnSync(process.execPath, ['bin/wasip1', 'run', '--dir', `${example}::/`, '--env', 'PWD=/', '--import', `hello=${path.join(example, 'host.mjs')}`, '--', path.join(example, 'hello.wasm')], {
   stdio: 'inherit',
 });
 process.exit(run.status ?? 1);
