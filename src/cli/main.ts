@@ -49,19 +49,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`wasip1: cannot read ${options.module}: ${(error as Error).message}\n`);
     return ExitStatus.noInput;
   }
-  let prepared;
-  try {
-    // With host modules, the import check runs once they are loaded (in the guest's worker).
-    prepared = await prepareGuestModule(bytes, options.module, {}, { hostModules: options.importModules.map((m) => m.module) });
-  } catch (error) {
-    if (!(error instanceof GuestModuleError)) throw error;
-    process.stderr.write(`wasip1: ${error.message}\n`);
-    return error.reason === 'imports' ? ExitStatus.unsatisfiedImports : ExitStatus.badModule;
-  }
-
+  // The worker thread (runWasi) starts first and boots (~20 ms) while the module is parsed and
+  // compiled here, a microtask later. With host modules, the import check runs once they are
+  // loaded (in the guest's worker).
+  const hostModules = options.importModules.map((m) => m.module);
+  const preparing = Promise.resolve().then(() => prepareGuestModule(bytes, options.module, {}, { hostModules, interfaceOnly: true }));
   const guest = runWasi({
-    module: prepared.module,
-    parsed: prepared.parsed,
+    module: preparing,
     importModules: options.importModules,
     invoke: options.invoke,
     tcpListen: options.tcpListen,
@@ -73,6 +67,15 @@ async function main(argv: string[]): Promise<number> {
     stderr: 'inherit',
     stackSizeMb: options.stackSizeMb,
   });
+  try {
+    await preparing;
+  } catch (error) {
+    guest.stop();
+    await guest.done;
+    if (!(error instanceof GuestModuleError)) throw error;
+    process.stderr.write(`wasip1: ${error.message}\n`);
+    return error.reason === 'imports' ? ExitStatus.unsatisfiedImports : ExitStatus.badModule;
+  }
   let interrupted = false;
   process.once('SIGINT', () => {
     interrupted = true;

@@ -9,7 +9,7 @@
 //     nanoseconds) is applied with GNU touch, which calls utimensat with the exact timespec.
 //     Without GNU touch (not Linux) such times are rounded to the microsecond: the best Node allows.
 // "Leave unchanged" is done by writing back the current value, read with exact nanoseconds.
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { existsSync, futimesSync, lutimesSync, utimesSync, type BigIntStats } from 'node:fs';
 import { FstFlags } from './spec/constants';
 import { Errno } from './spec/errno';
@@ -90,12 +90,21 @@ function applyWithNode(target: TimesTarget, atime: number, mtime: number): void 
 
 let gnuTouch: boolean | undefined;
 
+/**
+ * node:child_process, loaded on first use: it costs ~1 ms to load, on the path of every guest's
+ * start-up (the worker loads this file), and only nanosecond set-times calls need it.
+ */
+function childProcess(): typeof ChildProcess {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('node:child_process') as typeof ChildProcess;
+}
+
 /** True when a GNU touch (exact `-d @seconds.nanoseconds`) can be run. Checked once. */
 function haveGnuTouch(): boolean {
   if (gnuTouch === undefined) {
     gnuTouch = false;
     if (process.platform === 'linux') {
-      const probe = spawnSync('touch', ['--version'], { encoding: 'utf8', timeout: 5000 });
+      const probe = childProcess().spawnSync('touch', ['--version'], { encoding: 'utf8', timeout: 5000 });
       gnuTouch = probe.status === 0 && /GNU/.test(probe.stdout ?? '');
     }
   }
@@ -124,7 +133,7 @@ function applyWithTouch(target: TimesTarget, atime: bigint, mtime: bigint): bool
     ? [[...common, '-d', touchTimestamp(atime), '--', path]]
     : [[...common, '-a', '-d', touchTimestamp(atime), '--', path], [...common, '-m', '-d', touchTimestamp(mtime), '--', path]];
   for (const args of runs) {
-    const result = spawnSync('touch', args, { stdio: 'ignore', timeout: 5000 });
+    const result = childProcess().spawnSync('touch', args, { stdio: 'ignore', timeout: 5000 });
     if (result.status !== 0) return false;
   }
   return true;

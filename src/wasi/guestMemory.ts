@@ -14,12 +14,17 @@ const encoder = new TextEncoder();
 
 export class GuestMemory {
   private memory: WebAssembly.Memory | undefined;
+  /** A shared memory grows in place (its old buffer stays valid but short), so it cannot be detected by detaching. */
+  private shared = false;
   private buffer: ArrayBuffer = new ArrayBuffer(0);
   view = new DataView(this.buffer);
   bytes = new Uint8Array(this.buffer);
 
   attach(memory: WebAssembly.Memory): void {
     this.memory = memory;
+    this.shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    this.buffer = new ArrayBuffer(0);
+    this.bytes = new Uint8Array(this.buffer);
     this.refresh();
   }
 
@@ -27,8 +32,14 @@ export class GuestMemory {
     return this.memory !== undefined;
   }
 
-  /** Call at the top of every host call: the guest may have grown memory since the last one. */
+  /**
+   * Call at the top of every host call: the guest may have grown memory since the last one.
+   * memory.grow detaches a non-shared buffer, and a view of a detached buffer has length 0, so
+   * that test (a field read) stands in for the `memory.buffer` getter on every call. Shared
+   * memories never detach: their buffer is looked up each time.
+   */
   refresh(): void {
+    if (this.bytes.byteLength !== 0 && !this.shared) return;
     const current = this.memory?.buffer as ArrayBuffer | undefined;
     if (current && current !== this.buffer) {
       this.buffer = current;

@@ -15,7 +15,10 @@ export class GuestModuleError extends Error {
 
 export interface PreparedGuest {
   module: WebAssembly.Module;
-  /** The parsed binary: names for traps, imports, and (for Go) the pclntab. */
+  /**
+   * The parsed binary: names for traps, imports, and (for Go) the pclntab; with
+   * PrepareOptions.interfaceOnly only its types, imports and exports.
+   */
   parsed: WasmModule;
 }
 
@@ -37,6 +40,13 @@ export interface PrepareOptions {
    * they are loaded, and reports every problem in one message: here only the module is read.
    */
   hostModules?: readonly string[];
+  /**
+   * Parse only the module's interface (types, imports, exports: what the import check and runWasi
+   * use), not its code, data and names. It saves 5-15 ms of start-up CPU, which the worker thread
+   * booting meanwhile needs. Malformed code still gets our reader's precise message, read only
+   * once V8 has rejected the module.
+   */
+  interfaceOnly?: boolean;
 }
 
 /**
@@ -49,18 +59,27 @@ export async function prepareGuestModule(
   supplied: SuppliedFunctions = {},
   options: PrepareOptions = {},
 ): Promise<PreparedGuest> {
+  // V8 compiles on its own threads while ours parses: the two took ~7 and ~10 ms one after the
+  // other at start-up. Our parser's message, being the more precise one, still wins.
+  const compiling = WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   let parsed: WasmModule;
   try {
-    parsed = parseWasmModule(bytes);
+    parsed = parseWasmModule(bytes, { interfaceOnly: options.interfaceOnly });
   } catch (error) {
-    if (!(error instanceof WasmFormatError)) throw error;
-    const reason = error.reason === 'not-wasm' ? 'not-wasm' : error.reason === 'component' ? 'component' : 'malformed';
-    throw new GuestModuleError(reason, `${displayName}: ${error.message}`);
+    compiling.catch(() => undefined);
+    throw formatProblem(error, displayName);
   }
   let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+    module = await compiling;
   } catch (error) {
+    if (options.interfaceOnly) {
+      try {
+        parseWasmModule(bytes);
+      } catch (readerError) {
+        throw formatProblem(readerError, displayName);
+      }
+    }
     throw new GuestModuleError('malformed', `${displayName} is not a valid wasm module: ${(error as Error).message}`);
   }
   if (!options.hostModules?.length) {
@@ -68,6 +87,13 @@ export async function prepareGuestModule(
     if (problems.length) throw new GuestModuleError('imports', describeImportProblems(displayName, problems));
   }
   return { module, parsed };
+}
+
+/** Our reader's complaint as the GuestModuleError that says what the file is; anything else is rethrown. */
+function formatProblem(error: unknown, displayName: string): GuestModuleError {
+  if (!(error instanceof WasmFormatError)) throw error;
+  const reason = error.reason === 'not-wasm' ? 'not-wasm' : error.reason === 'component' ? 'component' : 'malformed';
+  return new GuestModuleError(reason, `${displayName}: ${error.message}`);
 }
 
 /**

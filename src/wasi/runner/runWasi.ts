@@ -23,9 +23,16 @@ export type { ListeningAddress, TcpListenAddress } from './tcpListeners';
 export type StdinOption = 'inherit' | 'ignore' | NodeJS.ReadableStream | Uint8Array | string;
 export type OutputOption = 'inherit' | 'ignore' | NodeJS.WritableStream | ((chunk: Uint8Array) => void);
 
+/** A module still being compiled (and parsed) by the caller, e.g. by prepareGuestModule. */
+export type PendingModule = Promise<{ module: WebAssembly.Module; parsed?: WasmModule }>;
+
 export interface RunOptions {
-  /** A compiled module, its bytes, or the path of a .wasm file. */
-  module: WebAssembly.Module | Uint8Array | string;
+  /**
+   * A compiled module, its bytes, the path of a .wasm file, or one still being compiled: the worker
+   * thread (~20 ms to start) then boots while it compiles. If that promise rejects, done reports an
+   * error; the caller, holding the same promise, knows why.
+   */
+  module: WebAssembly.Module | Uint8Array | string | PendingModule;
   /** argv; args[0] is the program name. */
   args?: string[];
   /** The guest's whole environment; nothing is inherited. */
@@ -356,6 +363,10 @@ type LoadedModule = Pick<StartMessage, 'module' | 'imports' | 'exports'>;
 /** Compiles the module; when its bytes are at hand, also reads the signatures of its imports and exports. */
 async function loadModule(source: RunOptions['module'], parsed: WasmModule | undefined): Promise<LoadedModule> {
   if (source instanceof WebAssembly.Module) return { module: source, ...signaturesOf(parsed) };
+  if (source instanceof Promise) {
+    const pending = await source;
+    return { module: pending.module, ...signaturesOf(pending.parsed ?? parsed) };
+  }
   let bytes: Uint8Array;
   if (typeof source === 'string') {
     try {

@@ -93,6 +93,23 @@ describe('clock', () => {
     assert.ok(elapsed >= 45 && elapsed < 1000, `slept 50 ms, clock says ${elapsed} ms`);
   });
 
+  test('realtime advances in step with the monotonic clock', () => {
+    const guest = new Guest({});
+    const out = guest.alloc(8);
+    const read = (id: number): bigint => {
+      guest.call('clock_time_get', id, 0n, out);
+      return guest.u64(out);
+    };
+    read(ClockId.REALTIME);
+    read(ClockId.MONOTONIC);
+    const [wall0, mono0] = [read(ClockId.REALTIME), read(ClockId.MONOTONIC)];
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    const [wall1, mono1] = [read(ClockId.REALTIME), read(ClockId.MONOTONIC)];
+    const drift = Number((wall1 - wall0) - (mono1 - mono0));
+    // The two reads of a pair are microseconds apart (more on a loaded machine): allow 0.2 ms.
+    assert.ok(Math.abs(drift) < 200_000, `realtime moved ${wall1 - wall0} ns, monotonic ${mono1 - mono0} ns`);
+  });
+
   test('CPU-time clocks advance with work done', () => {
     const guest = new Guest({});
     const out = guest.alloc(8);

@@ -228,6 +228,20 @@ describe('runWasi with modules that cannot run', () => {
     assert.equal((result as { trapKind: string }).trapKind, 'unreachable');
   });
 
+  test('a module still compiling (a promise) runs once it resolves, while the worker boots', async () => {
+    const pending = WebAssembly.compile(UNREACHABLE_MODULE).then((module) => ({ module }));
+    const result = await runWasi({ module: pending }).done;
+    assert.equal(result.kind, 'trap');
+    assert.equal((result as { trapKind: string }).trapKind, 'unreachable');
+  });
+
+  test('a module promise that rejects gives an error result with its message', async () => {
+    const pending = Promise.reject(new Error('the caller could not prepare it'));
+    const result = await runWasi({ module: pending }).done;
+    assert.equal(result.kind, 'error');
+    assert.match((result as { message: string }).message, /the caller could not prepare it/);
+  });
+
   test('a preopen that does not exist is an error result naming it', async () => {
     const result = await runWasi({ module: UNREACHABLE_MODULE, preopens: [{ hostPath: '/nonexistent/dir', guestPath: '/' }] }).done;
     assert.equal(result.kind, 'error');

@@ -132,6 +132,30 @@ describe('hand-built module', () => {
     );
   });
 
+  test('interfaceOnly reads types, imports and exports the same, and stops before code, data and names', () => {
+    const whole = parseWasmModule(bytes);
+    const m = parseWasmModule(bytes, { interfaceOnly: true });
+    assert.deepEqual(m.imports, whole.imports);
+    assert.deepEqual(m.exports, whole.exports);
+    assert.deepEqual(m.types, whole.types);
+    assert.deepEqual(m.memories, whole.memories);
+    assert.equal(m.functionCount, 3);
+    assert.equal(m.functionBody(2), undefined, 'code is not read');
+    assert.equal(m.dataSegments.length, 0, 'data is not read');
+    assert.equal(m.functionName(1), undefined, 'names are not read');
+    assert.deepEqual(m.sections.map((s) => s.name), ['type', 'import', 'function', 'memory', 'global', 'export']);
+  });
+
+  test('interfaceOnly leaves a malformed code section to the engine; a malformed interface still throws', () => {
+    const types = section(1, vec([[0x60, 0, 0]]));
+    const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+    const badCode = new Uint8Array([...header, ...types, ...section(3, vec([[0], [0]])), ...section(10, vec([[2, 0, 0x0b]]))]);
+    assert.throws(() => parseWasmModule(badCode), WasmFormatError);
+    assert.equal(parseWasmModule(badCode, { interfaceOnly: true }).functionCount, 2);
+    const badImport = new Uint8Array([...header, ...types, ...section(2, vec([[...name('m'), ...name('f'), 0x00, ...uleb(5)]]))]);
+    assert.throws(() => parseWasmModule(badImport, { interfaceOnly: true }), (err: unknown) => err instanceof WasmFormatError && /type index 5/.test(err.message));
+  });
+
   test('a module exporting _initialize and no _start is a reactor', () => {
     const reactor = tinyModule({ withStart: false });
     assert.equal(WebAssembly.validate(reactor), true);
