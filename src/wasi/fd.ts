@@ -21,6 +21,13 @@ const PRESTAT_SIZE = 8;
 const ALL_FD_FLAGS = FdFlags.APPEND | FdFlags.DSYNC | FdFlags.NONBLOCK | FdFlags.RSYNC | FdFlags.SYNC;
 const SYNC_FLAGS = FdFlags.DSYNC | FdFlags.RSYNC | FdFlags.SYNC;
 const MAX_FILE_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A guest's u64 file offset as a number; offsets past 2**53 are refused with EINVAL. */
+function fileOffset(offset: bigint): number {
+  const at = BigInt.asUintN(64, offset);
+  if (at > MAX_FILE_OFFSET) throw new WasiError(Errno.INVAL);
+  return Number(at);
+}
 const RIGHTS_MASK = BigInt(ALL_RIGHTS);
 const utf8 = new TextEncoder();
 
@@ -143,6 +150,16 @@ function preopenOf(descriptor: Descriptor): Uint8Array {
 export function fdFunctions(ctx: HostContext): HostFunctions {
   const { memory, fds } = ctx;
 
+  /** fd_pread/fd_pwrite: a file with the right and FD_SEEK, every iovec and the out-pointer valid. */
+  function positionedTransfer(fd: number, right: number, iovs: number, iovsLen: number, countOut: number): FileDescriptor {
+    memory.refresh();
+    const file = requireFile(fds.get(fd));
+    if ((file.rightsBase & (right | Rights.FD_SEEK)) !== (right | Rights.FD_SEEK)) throw new WasiError(Errno.NOTCAPABLE);
+    checkIovecs(memory, iovs, iovsLen);
+    memory.check(countOut, 4);
+    return file;
+  }
+
   return {
     fd_read(fd: number, iovs: number, iovsLen: number, nreadOut: number): number {
       memory.refresh();
@@ -195,37 +212,19 @@ export function fdFunctions(ctx: HostContext): HostFunctions {
     },
 
     fd_pread(fd: number, iovs: number, iovsLen: number, offset: bigint, nreadOut: number): number {
-      memory.refresh();
-      const file = requireFile(fds.get(fd));
-      if ((file.rightsBase & (Rights.FD_READ | Rights.FD_SEEK)) !== (Rights.FD_READ | Rights.FD_SEEK)) throw new WasiError(Errno.NOTCAPABLE);
-      iovs >>>= 0;
-      iovsLen >>>= 0;
-      nreadOut >>>= 0;
-      const at = BigInt.asUintN(64, offset);
-      if (at > MAX_FILE_OFFSET) throw new WasiError(Errno.INVAL);
-      checkIovecs(memory, iovs, iovsLen);
-      memory.check(nreadOut, 4);
-      const count = readFile(memory, file, iovs, iovsLen, Number(at));
-      memory.view.setUint32(nreadOut, count, true);
+      const file = positionedTransfer(fd, Rights.FD_READ, iovs >>> 0, iovsLen >>> 0, nreadOut >>> 0);
+      const count = readFile(memory, file, iovs >>> 0, iovsLen >>> 0, fileOffset(offset));
+      memory.view.setUint32(nreadOut >>> 0, count, true);
       return Errno.SUCCESS;
     },
 
     fd_pwrite(fd: number, iovs: number, iovsLen: number, offset: bigint, nwrittenOut: number): number {
-      memory.refresh();
-      const file = requireFile(fds.get(fd));
-      if ((file.rightsBase & (Rights.FD_WRITE | Rights.FD_SEEK)) !== (Rights.FD_WRITE | Rights.FD_SEEK)) throw new WasiError(Errno.NOTCAPABLE);
-      iovs >>>= 0;
-      iovsLen >>>= 0;
-      nwrittenOut >>>= 0;
-      const at = BigInt.asUintN(64, offset);
-      if (at > MAX_FILE_OFFSET) throw new WasiError(Errno.INVAL);
-      checkIovecs(memory, iovs, iovsLen);
-      memory.check(nwrittenOut, 4);
+      const file = positionedTransfer(fd, Rights.FD_WRITE, iovs >>> 0, iovsLen >>> 0, nwrittenOut >>> 0);
       // POSIX pwrite writes at the offset given; APPEND only moves fd_write (Linux's O_APPEND
       // quirk of appending anyway is not reproduced: the offset is the guest's explicit request).
-      const count = writeFile(memory, file, iovs, iovsLen, Number(at));
+      const count = writeFile(memory, file, iovs >>> 0, iovsLen >>> 0, fileOffset(offset));
       if (file.fdflags & SYNC_FLAGS) syncAfterWrite(file);
-      memory.view.setUint32(nwrittenOut, count, true);
+      memory.view.setUint32(nwrittenOut >>> 0, count, true);
       return Errno.SUCCESS;
     },
 
