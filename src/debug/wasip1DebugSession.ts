@@ -4,12 +4,15 @@
 // the process (args, env, preopens, descriptors). Debug Console input is the program's stdin.
 import {
   Breakpoint, ExitedEvent, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame,
-  StoppedEvent, TerminatedEvent, Thread, BreakpointEvent,
+  StoppedEvent, TerminatedEvent, Thread, BreakpointEvent, Event,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ExceptionFilter, FunctionBreakpointSpec, GuestEnd, StoppedMessage } from './debugWorkerProtocol';
+
+/** Custom DAP event with the build's diagnostics ({ program, diagnostics: GoDiagnostic[] }), sent before every run. */
+export const BUILD_DIAGNOSTICS_EVENT = 'wasip1.buildDiagnostics';
 import { compileBreakpoint } from './functionBreakpoints';
 import type { DecodedArgument, DecodedCall } from './hostCallDecoder';
 import { programDirectory, type Wasip1LaunchArguments } from './launchConfiguration';
@@ -157,6 +160,9 @@ export class Wasip1DebugSession extends LoggingDebugSession {
       // Failures with data (compile errors) come back as values; anything thrown is the host's own trouble.
       prepared = { ok: false as const, message: `Cannot prepare ${args.program}: ${(error as Error).message}`, lines: [] as string[] };
     }
+    // The editor puts a build's located errors in the Problems view; an empty list clears them.
+    const diagnostics = prepared.ok ? [] : ('diagnostics' in prepared ? prepared.diagnostics : []);
+    this.sendEvent(new Event(BUILD_DIAGNOSTICS_EVENT, { program: args.program, diagnostics }));
     if (!prepared.ok) {
       for (const line of prepared.lines) this.sendEvent(new OutputEvent(line + '\n', 'stderr'));
       return { id: 1002, format: prepared.message };

@@ -1,5 +1,6 @@
 // The extension's entry: each feature registers itself from its own file.
 import * as vscode from 'vscode';
+import { registerBuildDiagnostics } from './buildDiagnostics';
 import { registerGoToolchainCommands } from './goToolchain';
 import { registerWasip1DebugAdapter } from './wasip1DebugAdapter';
 import { registerWasip1DebugConfigurations } from './wasip1DebugConfiguration';
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): Wasip1ExtensionApi {
   registerWasip1Tasks(context);
   registerWasip1DebugConfigurations(context);
   registerWasip1DebugAdapter(context);
+  registerBuildDiagnostics(context);
   registerWasmimportTreeView(context);
   registerWasmimportHover(context);
   registerWasmimportDiagnostics(context);

@@ -70,3 +70,37 @@ describe('wasip1 debug sessions', () => {
     }
   });
 });
+
+describe('wasip1 build errors', () => {
+  it('puts the compile errors of a Run in the Problems view, and a good build clears them', async function () {
+    this.timeout(120_000);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    // test/fixtures/go/broken: two files with compile errors, beside the workspace fixture.
+    const broken = vscode.Uri.joinPath(folder.uri, '..', 'go', 'broken');
+    const session = observeNextSession();
+    try {
+      // The failed launch is reported to the user too (a dialog, which the test workbench refuses).
+      await vscode.debug
+        .startDebugging(folder, { type: 'wasip1', request: 'launch', name: 'broken', program: broken.fsPath }, { noDebug: true })
+        .then(undefined, (error: Error) => assert.match(error.message, /Build failed: \d+ errors/));
+      await Promise.race([session.ended, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    } finally {
+      session.dispose();
+    }
+    const problems = vscode.languages.getDiagnostics().filter(([uri, list]) => uri.fsPath.startsWith(broken.fsPath) && list.some((d) => d.source === 'go build (wasip1)'));
+    const files = problems.map(([uri]) => uri.fsPath.slice(broken.fsPath.length + 1)).sort();
+    assert.deepEqual(files, ['main.go', 'speaker.go'], `problems: ${JSON.stringify(problems.map(([u, l]) => [u.fsPath, l.map((d) => d.message)]))}`);
+    assert.ok(problems.every(([, list]) => list.every((d) => d.severity === vscode.DiagnosticSeverity.Error && d.range.start.line >= 0)));
+
+    const good = observeNextSession();
+    try {
+      await vscode.debug.startDebugging(folder, { type: 'wasip1', request: 'launch', name: 'hello', program: folder.uri.fsPath }, { noDebug: true });
+      await good.ended;
+    } finally {
+      good.dispose();
+    }
+    const left = vscode.languages.getDiagnostics().filter(([, list]) => list.some((d) => d.source === 'go build (wasip1)'));
+    assert.deepEqual(left, [], 'a successful build clears the earlier errors');
+  });
+});
