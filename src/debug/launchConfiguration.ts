@@ -26,7 +26,7 @@ export interface Wasip1LaunchArguments {
   output?: string;
   stopOnEntry?: boolean;
   /** Log every host call (decoded arguments, errno, duration) and a per-function summary. */
-  trace?: boolean;
+  trace?: boolean | string;
   noDebug?: boolean;
   /** Host modules for the program's own //go:wasmimport modules: `{ "env": "./env.mjs" }` or `["env=./env.mjs"]`. */
   imports?: ImportsAttribute;

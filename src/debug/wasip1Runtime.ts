@@ -3,6 +3,7 @@
 // adapter bundle started again as a worker); its stdio crosses over the runner's shared rings, and
 // commands over a MessagePort plus a mailbox cell the worker checks at each host call.
 import { EventEmitter } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { HostModuleSource } from '../wasi/hostModules';
@@ -12,7 +13,7 @@ import {
   CONTROL_BYTES, DEBUG_WORKER_MARK, type DebugWorkerSetup, type ExceptionFilter, type FunctionBreakpointSpec, type GuestEnd,
   MAILBOX, type StoppedMessage, type WorkerCommand, type WorkerEvent, type WorkerRequest,
 } from './debugWorkerProtocol';
-import { guestSetup, type GuestSetup, type Wasip1LaunchArguments } from './launchConfiguration';
+import { guestSetup, type GuestSetup, type Wasip1LaunchArguments, workingDirectoryOf } from './launchConfiguration';
 import { type PreparedProgram, prepareProgram } from './programPreparation';
 
 export type OutputCategory = 'stdout' | 'stderr' | 'console';
@@ -35,7 +36,8 @@ export interface Wasip1RuntimeEvents {
 export interface StartOptions {
   noDebug?: boolean;
   stopOnEntry?: boolean;
-  trace?: boolean;
+  /** true: trace lines in the Debug Console; a path: appended to that file instead. */
+  trace?: boolean | string;
   breakpoints?: readonly FunctionBreakpointSpec[];
   exceptionFilters?: readonly ExceptionFilter[];
   /** The script the worker runs; default: debugAdapter.js beside this bundle. */
@@ -54,6 +56,8 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   private nextRequestId = 1;
   private readonly pending = new Map<number, { resolve: (body: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   private ended = false;
+  /** Where trace lines go when `trace` names a file. */
+  private traceFile: WriteStream | undefined;
   private endedPromise: Promise<void> | undefined;
   setup: GuestSetup | undefined;
 
@@ -64,6 +68,12 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
 
   start(launch: Wasip1LaunchArguments, program: { wasmPath: string; bytes: Uint8Array; hostModules?: HostModuleSource[] }, options: StartOptions = {}): void {
     const setup = (this.setup = guestSetup(launch, program.wasmPath));
+    if (typeof options.trace === 'string') {
+      const file = path.resolve(workingDirectoryOf(launch), options.trace);
+      this.traceFile = createWriteStream(file, { flags: 'a' });
+      this.traceFile.on('error', (error) => this.emit('output', 'stderr', `Cannot write the trace to ${file}: ${error.message}\n`));
+      this.emit('output', 'console', `Tracing host calls to ${file}\n`);
+    }
     const cells = (this.cells = new WakeCells());
     const rings = [0, 1, 2].map(() => new SharedRing(DEFAULT_RING_BYTES));
     const [stdinRing, stdoutRing, stderrRing] = rings;
@@ -90,7 +100,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       hostModules: program.hostModules ?? [],
       noDebug: options.noDebug ?? false,
       stopOnEntry: options.stopOnEntry ?? false,
-      trace: options.trace ?? false,
+      trace: Boolean(options.trace),
       breakpoints: options.breakpoints ?? [],
       exceptionFilters: options.exceptionFilters ?? [],
       commands: channel.port2,
@@ -193,7 +203,10 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       case 'ready': this.emit('ready'); break;
       case 'stopped': this.emit('stopped', event); break;
       case 'breakpointProblem': this.emit('breakpointProblem', event.id, event.message); break;
-      case 'trace': this.emit('output', 'console', event.text + '\n'); break;
+      case 'trace':
+        if (this.traceFile) this.traceFile.write(event.text + '\n');
+        else this.emit('output', 'console', event.text + '\n');
+        break;
       case 'reply': {
         const waiting = this.pending.get(event.id);
         if (!waiting) break;
@@ -210,6 +223,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   private finish(end: GuestEnd): void {
     if (this.ended) return;
     this.ended = true;
+    this.traceFile?.end();
     this.pumpOutput();
     for (const pump of this.pumps) pump.abandon();
     this.stdin?.detach();

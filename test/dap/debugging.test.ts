@@ -2,6 +2,8 @@
 // over a call to see its result, Go panics, memory reads, and the Go stack with source lines.
 import { describe, test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -163,6 +165,20 @@ describe('wasip1 debug adapter: breakpoints and inspection', () => {
     assert.match(session.output.console, /path_open\(fd=3 \(directory [^)]*\), dirflags=[^,]*, path="config\.txt".*→ SUCCESS \(opened_fd=\d+\) [\d.]+ ms/);
     assert.match(session.output.console, /fd_write\(fd=1 \(stdout\), iovs="done\\n", nwritten=0x[0-9a-f]+\) → SUCCESS \(nwritten=5\)/);
     assert.match(session.output.console, /Host calls: \d+\n.*function.*calls.*total ms.*errors\n(.*\n)*fd_write\s+2\s/);
+  });
+
+  test('trace given a file name writes the lines and the summary there, not to the Debug Console', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wasip1-trace-'));
+    const traceFile = path.join(dir, 'calls.log');
+    const session = await startSession();
+    dc = session.dc;
+    await launch(dc, { program: fswalk, trace: traceFile });
+    assert.equal(await exitCode(dc), 0);
+    const written = readFileSync(traceFile, 'utf8');
+    assert.match(written, /path_open\(fd=3 \(directory [^)]*\), dirflags=[^,]*, path="config\.txt".*→ SUCCESS/);
+    assert.match(written, /Host calls: \d+\n/);
+    assert.match(session.output.console, new RegExp(`Tracing host calls to ${traceFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.doesNotMatch(session.output.console, /path_open\(/);
   });
 });
 
