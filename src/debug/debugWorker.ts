@@ -8,8 +8,11 @@ import { GoPclntab } from '../wasm/goPclntab';
 import { describeImportProblems, listImportProblems } from '../wasi/guestModule';
 import { type HostCall, type HostCallObserver, WasiHost } from '../wasi/host';
 import { hostModuleImports, loadHostModules, suppliedArities, suppliedSources } from '../wasi/hostModules';
+import { RingSocketListener } from '../wasi/runner/ringSockets';
 import { RingInput, RingOutput } from '../wasi/runner/ringStreams';
 import { SharedRing, WakeCells, WorkerReadiness } from '../wasi/runner/sharedRing';
+import { SocketDescriptor } from '../wasi/sockets';
+import { FdFlags } from '../wasi/spec/constants';
 import type { OutputStream } from '../wasi/streams';
 import {
   type DebugWorkerSetup, type ExceptionFilter, type GuestEnd, MAILBOX, type ProcessSnapshot, type StackFrameInfo,
@@ -112,6 +115,12 @@ class DebugWorker {
       readiness: new WorkerReadiness(cells, stop),
       imports: this.userImports,
       observer: this.hostCallObserver,
+    });
+    // Listening sockets come after the preopened directories, non-blocking, as the runner's worker adds them.
+    setup.listenerPorts.forEach((port, i) => {
+      const listener = SocketDescriptor.listening(setup.listenerNames[i] ?? `tcp listener ${i}`, new RingSocketListener(port, cells, stop));
+      listener.fdflags = FdFlags.NONBLOCK;
+      this.host.fds.add(listener);
     });
   }
 

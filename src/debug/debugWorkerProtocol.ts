@@ -42,6 +42,9 @@ export interface DebugWorkerSetup {
   readonly exceptionFilters: readonly ExceptionFilter[];
   /** The port the worker drains commands from. */
   readonly commands: MessagePort;
+  /** One port per `tcplisten` address (src/wasi/runner/tcpListeners.ts), with the listeners' names. */
+  readonly listenerPorts: readonly MessagePort[];
+  readonly listenerNames: readonly string[];
 }
 
 /** Index of the Int32 cell the main thread bumps after posting a command. */

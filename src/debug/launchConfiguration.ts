@@ -27,6 +27,8 @@ export interface Wasip1LaunchArguments {
   stopOnEntry?: boolean;
   /** Log every host call (decoded arguments, errno, duration) and a per-function summary. */
   trace?: boolean | string;
+  /** Listening TCP sockets preopened for the guest, "HOST:PORT" each, after the directories (as `wasip1 run --tcplisten`). */
+  tcplisten?: string[];
   noDebug?: boolean;
   /** Host modules for the program's own //go:wasmimport modules: `{ "env": "./env.mjs" }` or `["env=./env.mjs"]`. */
   imports?: ImportsAttribute;

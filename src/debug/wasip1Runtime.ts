@@ -9,6 +9,7 @@ import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { HostModuleSource } from '../wasi/hostModules';
 import { DEFAULT_RING_BYTES, SharedRing, WakeCells } from '../wasi/runner/sharedRing';
 import { InputPump, OutputPump } from '../wasi/runner/stdioPumps';
+import { parseTcpListenAddress, TcpListeners } from '../wasi/runner/tcpListeners';
 import {
   CONTROL_BYTES, DEBUG_WORKER_MARK, type DebugWorkerSetup, type ExceptionFilter, type FunctionBreakpointSpec, type GuestEnd,
   MAILBOX, type StoppedMessage, type WorkerCommand, type WorkerEvent, type WorkerRequest,
@@ -56,6 +57,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   private nextRequestId = 1;
   private readonly pending = new Map<number, { resolve: (body: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   private ended = false;
+  private tcpListeners: TcpListeners | undefined;
   /** Where trace lines go when `trace` names a file. */
   private traceFile: WriteStream | undefined;
   private endedPromise: Promise<void> | undefined;
@@ -83,6 +85,9 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       new OutputPump(stderrRing, cells, stdio ? (bytes) => stdio('stderr', bytes) : textSink((text) => this.emit('output', 'stderr', text))),
     ];
     this.stdin = new InputPump(stdinRing, cells);
+    const listeners = launch.tcplisten?.length
+      ? (this.tcpListeners = new TcpListeners(launch.tcplisten.map(parseTcpListenAddress), cells, DEFAULT_RING_BYTES))
+      : undefined;
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     this.control = new Int32Array(control);
     const channel = new MessageChannel();
@@ -104,10 +109,12 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       breakpoints: options.breakpoints ?? [],
       exceptionFilters: options.exceptionFilters ?? [],
       commands: channel.port2,
+      listenerPorts: listeners?.workerPorts ?? [],
+      listenerNames: listeners?.names ?? [],
     };
     const worker = (this.worker = new Worker(options.workerScript ?? path.join(__dirname, 'debugAdapter.js'), {
       workerData: { mark: DEBUG_WORKER_MARK, setup: workerSetup },
-      transferList: [channel.port2],
+      transferList: [channel.port2, ...(listeners?.workerPorts ?? [])],
       resourceLimits: { stackSizeMb: WORKER_STACK_MB },
       stdout: false,
       stderr: false,
@@ -121,6 +128,13 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       resolveEnded();
     });
     void this.pumpLoop();
+    listeners?.listen().then(
+      (bound) => this.emit('output', 'console', bound.map((a) => `Listening on ${a.host}:${a.port}\n`).join('')),
+      (error: Error) => {
+        this.emit('output', 'stderr', `${error.message}\n`);
+        void this.terminate();
+      },
+    );
   }
 
   get running(): boolean {
@@ -225,6 +239,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
     this.ended = true;
     this.traceFile?.end();
     this.pumpOutput();
+    void this.tcpListeners?.finish();
     for (const pump of this.pumps) pump.abandon();
     this.stdin?.detach();
     for (const [, waiting] of this.pending) {
@@ -239,6 +254,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
 
   private pumpOutput(): void {
     for (const pump of this.pumps) pump.pump();
+    this.tcpListeners?.pump();
   }
 
   private async pumpLoop(): Promise<void> {
