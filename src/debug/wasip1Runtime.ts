@@ -3,7 +3,7 @@
 // adapter bundle started again as a worker); its stdio crosses over the runner's shared rings, and
 // commands over a MessagePort plus a mailbox cell the worker checks at each host call.
 import { EventEmitter } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { HostModuleSource } from '../wasi/hostModules';
@@ -58,8 +58,8 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   private readonly pending = new Map<number, { resolve: (body: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   private ended = false;
   private tcpListeners: TcpListeners | undefined;
-  /** Where trace lines go when `trace` names a file. */
-  private traceFile: WriteStream | undefined;
+  /** The fd trace lines go to when `trace` names a file; written synchronously so the file is complete when the session ends. */
+  private traceFd: number | undefined;
   private endedPromise: Promise<void> | undefined;
   setup: GuestSetup | undefined;
 
@@ -72,9 +72,12 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
     const setup = (this.setup = guestSetup(launch, program.wasmPath));
     if (typeof options.trace === 'string') {
       const file = path.resolve(workingDirectoryOf(launch), options.trace);
-      this.traceFile = createWriteStream(file, { flags: 'a' });
-      this.traceFile.on('error', (error) => this.emit('output', 'stderr', `Cannot write the trace to ${file}: ${error.message}\n`));
-      this.emit('output', 'console', `Tracing host calls to ${file}\n`);
+      try {
+        this.traceFd = openSync(file, 'a');
+        this.emit('output', 'console', `Tracing host calls to ${file}\n`);
+      } catch (error) {
+        this.emit('output', 'stderr', `Cannot write the trace to ${file}: ${(error as Error).message}; tracing to the Debug Console\n`);
+      }
     }
     const cells = (this.cells = new WakeCells());
     const rings = [0, 1, 2].map(() => new SharedRing(DEFAULT_RING_BYTES));
@@ -218,7 +221,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       case 'stopped': this.emit('stopped', event); break;
       case 'breakpointProblem': this.emit('breakpointProblem', event.id, event.message); break;
       case 'trace':
-        if (this.traceFile) this.traceFile.write(event.text + '\n');
+        if (this.traceFd !== undefined) writeSync(this.traceFd, event.text + '\n');
         else this.emit('output', 'console', event.text + '\n');
         break;
       case 'reply': {
@@ -237,7 +240,8 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   private finish(end: GuestEnd): void {
     if (this.ended) return;
     this.ended = true;
-    this.traceFile?.end();
+    if (this.traceFd !== undefined) closeSync(this.traceFd);
+    this.traceFd = undefined;
     this.pumpOutput();
     void this.tcpListeners?.finish();
     for (const pump of this.pumps) pump.abandon();

@@ -2,51 +2,16 @@
 // adapter process, real DAP messages, real Go programs built by the adapter or by the fixture builder.
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { ensureFreshBundles } from '../support/bundles';
 import { repoRoot } from '../support/goFixtures';
 
 export const adapterPath = path.join(repoRoot, 'dist', 'debugAdapter.js');
 export const fixture = (name: string): string => path.join(repoRoot, 'test', 'fixtures', 'go', name);
 
-let built = false;
-/**
- * Bundles the adapter when a source is newer than the bundle, so the tests always drive the current
- * sources. Test files run in parallel processes: one builds under a lock while the others wait, and
- * none rewrites the bundle under an adapter another process is starting from a fresh one.
- */
+/** The adapter bundle, rebuilt first when a source is newer (see test/support/bundles.ts). */
 export function buildAdapter(): void {
-  if (built) return;
-  const lock = path.join(os.tmpdir(), `wasip1-dap-build-${createHash('sha256').update(repoRoot).digest('hex').slice(0, 12)}.lock`);
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`gave up waiting for ${lock}; remove it if no test run is building`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-    }
-  }
-  try {
-    if (!bundleIsFresh()) execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'pipe' });
-  } finally {
-    rmdirSync(lock);
-  }
-  built = true;
-}
-
-function bundleIsFresh(): boolean {
-  if (!existsSync(adapterPath)) return false;
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
-      const full = path.join(dir, entry.name);
-      return Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-    }, 0);
-  return statSync(adapterPath).mtimeMs > newest(path.join(repoRoot, 'src'));
+  ensureFreshBundles();
 }
 
 export interface Session<C extends DebugClient = DebugClient> {

@@ -5,6 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { ensureFreshBundles } from '../../support/bundles';
 import { buildGoFixture, repoRoot, testGoBinary } from '../../support/goFixtures';
 
 const cli = path.join(repoRoot, 'bin', 'wasip1');
@@ -15,11 +16,8 @@ function wasip1(args: string[], input?: string): { status: number | null; stdout
 }
 
 describe('wasip1 run', () => {
-  before(() => {
-    // The CLI runs from the esbuild bundle; `npm test` builds it first, this keeps single runs honest.
-    const built = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, encoding: 'utf8' });
-    assert.equal(built.status, 0, built.stderr);
-  });
+  // The CLI runs from the esbuild bundle; `npm test` builds it first, this keeps single runs honest.
+  before(() => ensureFreshBundles());
 
   test('runs a Go program with arguments and only the environment it is given', async () => {
     const hello = await buildGoFixture('hello');

@@ -6,6 +6,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { ensureFreshBundles } from '../../support/bundles';
 import { buildGoFixture, goFixturesDir, repoRoot, requireGoAtLeast, testGoBinary } from '../../support/goFixtures';
 import { freePort, get, helloLoad, waitForPort, type LoadResult } from '../../support/httpLoad';
 
@@ -17,10 +18,7 @@ function wasip1(args: string[], env: NodeJS.ProcessEnv = process.env): { status:
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-before(() => {
-  const built = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, encoding: 'utf8' });
-  assert.equal(built.status, 0, built.stderr);
-});
+before(() => ensureFreshBundles());
 
 describe('wasip1 run --import', () => {
   test('supplies a Go program’s own imports from a host module', async () => {
