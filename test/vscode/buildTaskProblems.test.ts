@@ -1,0 +1,59 @@
+// A wasip1 build task on a broken package: the compiler's errors reach the Problems view through
+// the task's problem matcher, at the right file and line.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+function runTask(task: vscode.Task): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    let execution: vscode.TaskExecution | undefined;
+    const early: vscode.TaskProcessEndEvent[] = [];
+    const listener = vscode.tasks.onDidEndTaskProcess((event) => {
+      if (!execution) early.push(event);
+      else if (event.execution === execution) {
+        listener.dispose();
+        resolve(event.exitCode);
+      }
+    });
+    vscode.tasks.executeTask(task).then((started) => {
+      execution = started;
+      const ended = early.find((event) => event.execution === started);
+      if (ended) resolve(ended.exitCode);
+    }, reject);
+  });
+}
+
+describe('wasip1 build task problems', () => {
+  it("puts a broken package's compile errors in the Problems view", async function () {
+    this.timeout(120_000);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    // A package made for this test inside the workspace module, removed afterwards.
+    const dir = path.join(folder.uri.fsPath, 'brokenpkg');
+    const file = path.join(dir, 'main.go');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, 'package main\n\nfunc main() {\n\tvar unused int\n\tundefinedCall()\n}\n');
+    try {
+      // The provider finds main packages when asked, so the new package has its build task.
+      const task = (await vscode.tasks.fetchTasks({ type: 'wasip1' })).find((t) => t.name === 'build ./brokenpkg');
+      assert.ok(task, 'a build task for ./brokenpkg is provided');
+      const exitCode = await runTask(task);
+      assert.notEqual(exitCode, 0, 'go build fails on the broken package');
+      const uri = vscode.Uri.file(file);
+      const deadline = Date.now() + 10_000;
+      let problems: vscode.Diagnostic[] = [];
+      while (Date.now() < deadline) {
+        problems = vscode.languages.getDiagnostics(uri);
+        if (problems.length >= 2) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const lines = problems.map((d) => `${d.range.start.line + 1}: ${d.message}`).sort();
+      assert.ok(lines.some((l) => /^4: .*declared and not used: unused/.test(l)), lines.join('\n'));
+      assert.ok(lines.some((l) => /^5: .*undefined: undefinedCall/.test(l)), lines.join('\n'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(path.join(folder.uri.fsPath, 'bin', 'wasip1', 'brokenpkg.wasm'), { force: true });
+    }
+  });
+});
