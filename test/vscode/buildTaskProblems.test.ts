@@ -4,25 +4,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-
-function runTask(task: vscode.Task): Promise<number | undefined> {
-  return new Promise((resolve, reject) => {
-    let execution: vscode.TaskExecution | undefined;
-    const early: vscode.TaskProcessEndEvent[] = [];
-    const listener = vscode.tasks.onDidEndTaskProcess((event) => {
-      if (!execution) early.push(event);
-      else if (event.execution === execution) {
-        listener.dispose();
-        resolve(event.exitCode);
-      }
-    });
-    vscode.tasks.executeTask(task).then((started) => {
-      execution = started;
-      const ended = early.find((event) => event.execution === started);
-      if (ended) resolve(ended.exitCode);
-    }, reject);
-  });
-}
+import { runTask } from './taskExecution';
 
 describe('wasip1 build task problems', () => {
   it("puts a broken package's compile errors in the Problems view", async function () {

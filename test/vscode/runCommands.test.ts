@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runTask } from './taskExecution';
 
 const extensionId = 'wasip1-tools.wasip1-vscode';
 
@@ -26,22 +27,7 @@ describe('run commands, tasks and CodeLens', () => {
     const [build] = (await vscode.tasks.fetchTasks({ type: 'wasip1' })).filter((t) => t.name === 'build .');
     const wasm = path.join(folder().uri.fsPath, 'bin', 'wasip1', 'workspace.wasm');
     rmSync(wasm, { force: true });
-    const exitCode = await new Promise<number | undefined>((resolve, reject) => {
-      let execution: vscode.TaskExecution | undefined;
-      const early: vscode.TaskProcessEndEvent[] = [];
-      const listener = vscode.tasks.onDidEndTaskProcess((event) => {
-        if (!execution) early.push(event);
-        else if (event.execution === execution) {
-          listener.dispose();
-          resolve(event.exitCode);
-        }
-      });
-      vscode.tasks.executeTask(build).then((started) => {
-        execution = started;
-        const ended = early.find((event) => event.execution === started);
-        if (ended) resolve(ended.exitCode);
-      }, reject);
-    });
+    const exitCode = await runTask(build);
     assert.equal(exitCode, 0);
     assert.ok(existsSync(wasm), `${wasm} written`);
   });

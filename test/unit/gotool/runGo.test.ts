@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -6,20 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatCommandLine, runGo } from '../../../src/gotool/runGo';
 import { goFixturesDir, testGoBinary } from '../../support/goFixtures';
-
-/** Processes still alive that inherited `marker` in their environment (Linux /proc). */
-function processesCarrying(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(marker)) found.push(Number(entry));
-    } catch {
-      // Exited while we looked, or not ours to read.
-    }
-  }
-  return found;
-}
+import { processesCarrying } from '../../support/processes';
 
 describe('runGo', () => {
   test('runs go and captures its output and exit status', async () => {

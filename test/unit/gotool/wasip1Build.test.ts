@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { findGo, GoInstallation } from '../../../src/gotool/goDiscovery';
 import { buildWasip1, hasIgnoreConstraint, withMergedTags } from '../../../src/gotool/wasip1Build';
 import { goFixturesDir, testGoBinary } from '../../support/goFixtures';
+import { processesCarrying } from '../../support/processes';
 
 const WASM_MAGIC = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 
@@ -29,17 +30,6 @@ function positionOf(file: string, needle: string): { line: number; column: numbe
   const index = lines.findIndex((text) => text.includes(needle));
   assert.notEqual(index, -1, `${needle} not in ${file}`);
   return { line: index + 1, column: Buffer.byteLength(lines[index].slice(0, lines[index].indexOf(needle))) + 1 };
-}
-
-/** Live processes that inherited `marker` in their environment (Linux /proc). */
-function processesCarrying(marker: string): string[] {
-  return readdirSync('/proc').filter((entry) => {
-    try {
-      return /^\d+$/.test(entry) && readFileSync(`/proc/${entry}/environ`, 'latin1').includes(marker);
-    } catch {
-      return false;
-    }
-  });
 }
 
 describe('buildWasip1', () => {
