@@ -29,6 +29,7 @@ export async function startSession<C extends DebugClient = DebugClient>(
   // Launch includes a go build, far slower than the default 5 s request timeout allows on a cold cache.
   dc.defaultTimeout = 120_000;
   await dc.start();
+  recordProgramEnds(dc);
   const output: Record<string, string> = {};
   dc.on('output', (event: DebugProtocol.OutputEvent) => {
     const category = event.body.category ?? 'console';
@@ -57,11 +58,48 @@ export async function launch(
   return launched;
 }
 
-/** Waits for the program's end and returns its exit code. */
-export async function exitCode(dc: DebugClient): Promise<number> {
-  // Both listeners first: the adapter sends the two events back to back.
-  const [exited] = await Promise.all([dc.waitForEvent('exited', 120_000), dc.waitForEvent('terminated', 120_000)]);
-  return (exited as DebugProtocol.ExitedEvent).body.exitCode;
+/**
+ * Each run's end, recorded from the session's start: a short program can exit in the same chunk of
+ * adapter output as the launch response, before a listener added after `await launch(...)` exists.
+ */
+interface ProgramEnds {
+  /** Exit codes of runs whose `exited` and `terminated` have both arrived, not yet taken. */
+  codes: number[];
+  waiting: ((code: number) => void)[];
+}
+const programEnds = new WeakMap<DebugClient, ProgramEnds>();
+
+function recordProgramEnds(dc: DebugClient): void {
+  const ends: ProgramEnds = { codes: [], waiting: [] };
+  programEnds.set(dc, ends);
+  dc.on('exited', (event: DebugProtocol.ExitedEvent) => {
+    const code = event.body.exitCode;
+    // The adapter sends `terminated` right after `exited`; a test reading the exit code expects both.
+    dc.once('terminated', () => {
+      const waiter = ends.waiting.shift();
+      if (waiter) waiter(code);
+      else ends.codes.push(code);
+    });
+  });
+}
+
+/** The exit code of the session's next program end not taken yet (a run that already ended counts). */
+export function exitCode(dc: DebugClient, timeout = 120_000): Promise<number> {
+  const ends = programEnds.get(dc);
+  if (!ends) throw new Error('exitCode needs a client started by startSession');
+  const ended = ends.codes.shift();
+  if (ended !== undefined) return Promise.resolve(ended);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      ends.waiting.splice(ends.waiting.indexOf(settle), 1);
+      reject(new Error(`no exited and terminated events within ${timeout} ms`));
+    }, timeout);
+    const settle = (code: number): void => {
+      clearTimeout(timer);
+      resolve(code);
+    };
+    ends.waiting.push(settle);
+  });
 }
 
 export async function stoppedEvent(dc: DebugClient, timeout = 120_000): Promise<DebugProtocol.StoppedEvent> {
