@@ -1,16 +1,16 @@
 // Runs a WASI guest in a worker thread: the API the CLI, the debug adapter and the tests use. The
 // guest's WASI calls block its own thread only; this thread moves stdio between Node streams and
 // shared rings, so the editor never freezes and a guest stuck in a loop can still be stopped.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseWasmModule, type WasmModule } from '../../wasm/moduleReader';
-import type { ImportSummary } from '../guestModule';
 import type { Preopen } from '../host';
 import type { HostModuleSource } from '../hostModules';
 import type { ExportSummary, WasmValue } from '../reactor';
 import { SharedRing, WakeCells, DEFAULT_RING_BYTES } from './sharedRing';
+import { checkPreopen, signaturesOf } from './guestSession';
 import { InputPump, OutputPump, type OutputSink } from './stdioPumps';
 import { TcpListeners, type ListeningAddress, type TcpListenAddress } from './tcpListeners';
 import type { GuestMode, ReactorRequest, RunResult, StartMessage, WorkerMessage, WorkerSetup } from './workerProtocol';
@@ -340,17 +340,6 @@ class GuestRun implements RunningGuest {
   }
 }
 
-/** Caught here, the message names the directory; inside the worker it would be a bare ENOENT. */
-function checkPreopen(preopen: Preopen): void {
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(preopen.hostPath).isDirectory();
-  } catch (error) {
-    throw new Error(`cannot preopen ${preopen.hostPath} as ${preopen.guestPath}: ${messageOf(error)}`, { cause: error });
-  }
-  if (!isDirectory) throw new Error(`cannot preopen ${preopen.hostPath} as ${preopen.guestPath}: not a directory`);
-}
-
 /** undefined: output is discarded inside the worker. */
 function resolveSink(option: OutputOption | undefined, inherited: NodeJS.WritableStream): OutputSink | undefined {
   if (option === undefined || option === 'ignore') return undefined;
@@ -389,15 +378,6 @@ async function loadModule(source: RunOptions['module'], parsed: WasmModule | und
     }
   }
   return { module, ...signaturesOf(parsed) };
-}
-
-/** Plain (cloneable) import and export lists with their function signatures. */
-function signaturesOf(parsed: WasmModule | undefined): { imports?: ImportSummary[]; exports?: ExportSummary[] } {
-  if (!parsed) return {};
-  return {
-    imports: parsed.imports.map((i) => ({ module: i.module, name: i.name, kind: i.kind, ...(i.kind === 'func' ? { type: i.type } : {}) })),
-    exports: parsed.exports.map((e) => ({ name: e.name, kind: e.kind, ...(e.type ? { type: e.type } : {}) })),
-  };
 }
 
 function isListenError(error: unknown): boolean {
