@@ -2,7 +2,7 @@
 //   wasip1 run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--import MODULE=FILE.mjs]...
 //              [--tcplisten HOST:PORT]... [--invoke NAME] [--] MODULE.wasm [ARGS...]
 import * as path from 'node:path';
-import { parseTcpListenAddress, type TcpListenAddress } from '../wasi/runner/tcpListeners';
+import { parseTcpListenAddress, type TcpListenAddress } from '../wasi/runner/tcpListenAddress';
 
 export interface RunArguments {
   module: string;
