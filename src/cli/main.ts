@@ -4,7 +4,10 @@ import { ExitStatus } from './exitStatus';
 import { parseRunArguments, runUsage, UsageError } from './runArguments';
 import { prepareGuestModule, GuestModuleError } from '../wasi/guestModule';
 import { formatWasmValue } from '../wasi/reactor';
-import { runWasi, type RunResult } from '../wasi/runner/runWasi';
+import { checkPreopen, signaturesOf } from '../wasi/runner/guestSession';
+import { ThisThreadRun } from '../wasi/runner/runInThisThread';
+import type { RunResult } from '../wasi/runner/runWasi';
+import type { GuestMode } from '../wasi/runner/workerProtocol';
 
 const mainUsage = `Usage: wasip1 <command> [ARGS...]
 
@@ -49,10 +52,30 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`wasip1: cannot read ${options.module}: ${(error as Error).message}\n`);
     return ExitStatus.noInput;
   }
-  // The worker thread (runWasi) starts first and boots (~20 ms) while the module is parsed and
-  // compiled here, a microtask later. With host modules, the import check runs once they are
-  // loaded (in the guest's worker).
   const hostModules = options.importModules.map((m) => m.module);
+  const mode: GuestMode = options.invoke ? { kind: 'invoke', name: options.invoke.name, args: options.invoke.args ?? [] } : { kind: 'command' };
+  const inThisThread =
+    options.tcpListen.length === 0 && options.stackSizeMb === undefined && process.env.WASIP1_IN_WORKER !== '1'
+      ? ThisThreadRun.prepare({ args: options.args, env: options.env, preopens: options.preopens, importModules: options.importModules, mode })
+      : undefined;
+  if (inThisThread instanceof ThisThreadRun) {
+    try {
+      for (const preopen of options.preopens) checkPreopen(preopen);
+      const { module, parsed } = await prepareGuestModule(bytes, options.module, {}, { hostModules, interfaceOnly: true });
+      return exitStatusOf(await inThisThread.run({ module, ...signaturesOf(parsed) }), options.module);
+    } catch (error) {
+      if (!(error instanceof GuestModuleError)) return exitStatusOf({ kind: 'error', message: (error as Error).message }, options.module);
+      process.stderr.write(`wasip1: ${error.message}\n`);
+      return error.reason === 'imports' ? ExitStatus.unsatisfiedImports : ExitStatus.badModule;
+    }
+  }
+
+  // Loaded only now: the worker and its stdio pumps bring node:worker_threads, node:net and
+  // node:stream, a few milliseconds of start-up the in-thread run does without.
+  const { runWasi } = await import('../wasi/runner/runWasi');
+  // The worker thread starts first and boots (~20 ms) while the module is parsed and compiled
+  // here, a microtask later. With host modules, the import check runs once they are loaded (in the
+  // guest's worker).
   const preparing = Promise.resolve().then(() => prepareGuestModule(bytes, options.module, {}, { hostModules, interfaceOnly: true }));
   const guest = runWasi({
     module: preparing,
