@@ -8,6 +8,9 @@ export class GuestFault extends Error {
   }
 }
 
+/** Typed arrays use the host's byte order; wasm memory is little-endian. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
@@ -19,12 +22,15 @@ export class GuestMemory {
   private buffer: ArrayBuffer = new ArrayBuffer(0);
   view = new DataView(this.buffer);
   bytes = new Uint8Array(this.buffer);
+  /** Aligned u64 stores go through this view: faster than DataView.setBigUint64 on the clock's hot path. */
+  private words = new BigUint64Array(this.buffer);
 
   attach(memory: WebAssembly.Memory): void {
     this.memory = memory;
     this.shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     this.buffer = new ArrayBuffer(0);
     this.bytes = new Uint8Array(this.buffer);
+    this.words = new BigUint64Array(this.buffer);
     this.refresh();
   }
 
@@ -45,6 +51,7 @@ export class GuestMemory {
       this.buffer = current;
       this.view = new DataView(current);
       this.bytes = new Uint8Array(current);
+      this.words = new BigUint64Array(current, 0, current.byteLength >>> 3);
     }
   }
 
@@ -102,7 +109,8 @@ export class GuestMemory {
 
   setU64(pointer: number, value: bigint): void {
     this.check(pointer, 8);
-    this.view.setBigUint64(pointer, value, true);
+    if ((pointer & 7) === 0 && LITTLE_ENDIAN) this.words[pointer >>> 3] = value;
+    else this.view.setBigUint64(pointer, value, true);
   }
 
   /** Writes a non-negative integer below 2**64 given as a double, without creating a BigInt. */
