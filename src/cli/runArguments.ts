@@ -147,7 +147,10 @@ Options:
                         absolute paths or symbolic links.
   --env NAME=VALUE      Set an environment variable for the module. Repeatable.
   --env NAME            Pass the host's value of NAME, if it is set.
-  --stack-size MIB      Wasm stack size in MiB (default 16; Go needs a deep stack).
+  --stack-size MIB      Run the module in a worker thread with this much stack
+                        (default: on the main thread with 7 MiB when wasip1 is
+                        started as a command, else in a worker with 16). Go
+                        needs a deep stack.
   --import MODULE=FILE  Supply the import module MODULE (a //go:wasmimport module
                         of your own) from the ES module FILE, whose default export
                         is (host) => ({ name(...args) { ... } }); see
