@@ -13,8 +13,10 @@ execFileSync(go, ['build', '-o', 'hello.wasm', '.'], {
   stdio: 'inherit',
   env: { ...process.env, GOOS: 'wasip1', GOARCH: 'wasm' },
 });
-console.log('[start] node bin/wasip1 run --dir examples/hello::/ --env PWD=/ --import hello=examples/hello/host.mjs -- examples/hello/hello.wasm\n');
-const run = spawnSync(process.execPath, ['bin/wasip1', 'run', '--dir', `${example}::/`, '--env', 'PWD=/', '--import', `hello=${path.join(example, 'host.mjs')}`, '--', path.join(example, 'hello.wasm')], {
+// As a user runs it: the command itself (on Windows, which has no sh for its first line, through node).
+const [command, ...prefix] = process.platform === 'win32' ? [process.execPath, 'bin/wasip1'] : ['bin/wasip1'];
+console.log('[start] bin/wasip1 run --dir examples/hello::/ --env PWD=/ --import hello=examples/hello/host.mjs -- examples/hello/hello.wasm\n');
+const run = spawnSync(command, [...prefix, 'run', '--dir', `${example}::/`, '--env', 'PWD=/', '--import', `hello=${path.join(example, 'host.mjs')}`, '--', path.join(example, 'hello.wasm')], {
   stdio: 'inherit',
 });
 process.exit(run.status ?? 1);
