@@ -9,7 +9,7 @@ import { writeFilestat, writeStreamFilestat } from './filestat';
 import { setFileTimes } from './fileTimes';
 import type { GuestMemory } from './guestMemory';
 import type { HostContext, HostFunctions } from './hostContext';
-import { resolveDirectory } from './sandbox';
+import { resolveDirectory, resolveDirectoryWithStat } from './sandbox';
 import { Advice, ALL_RIGHTS, FdFlags, Preopentype, Rights, Whence } from './spec/constants';
 import { Errno } from './spec/errno';
 import { WOULD_BLOCK } from './streams';
@@ -409,7 +409,8 @@ export function fdFunctions(ctx: HostContext): HostFunctions {
       const start = BigInt.asUintN(64, cookie);
       // A pass starts at cookie 0: read afresh then, and reuse that listing for its later cookies.
       if (start === 0n || !(descriptor.listing instanceof DirectoryListing)) {
-        descriptor.listing = DirectoryListing.read(resolveDirectory(descriptor), descriptor.hostPath === descriptor.sandboxRoot);
+        const { hostPath, stat } = resolveDirectoryWithStat(descriptor);
+        descriptor.listing = DirectoryListing.read(hostPath, descriptor.hostPath === descriptor.sandboxRoot, stat?.ino);
       }
       const listing = descriptor.listing as DirectoryListing;
       const used = start >= BigInt(listing.length) ? 0 : listing.serialize(memory, buffer, bufferLen, Number(start));

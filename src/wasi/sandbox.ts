@@ -22,11 +22,17 @@ export const SANDBOX_ESCAPE = Errno.PERM;
 const MAX_SYMLINK_EXPANSIONS = 40;
 
 /**
- * From this many directories to walk, one realpath(3) of them all (a readlink per component, in C)
- * is cheaper than an lstat per component from JS. Measured: realpath of 4-5 components ~4 µs,
- * one lstatSync ~2.4 µs.
+ * Relative costs for choosing how to check the directories of a path. realpath(3) costs about one
+ * readlink per component of the whole absolute path, the sandbox root's own ancestors included
+ * (which the root's trust makes pointless to check); the walk costs one lstatSync, with its JS
+ * and Stats object, per directory below the root. Measured: a realpath component ~0.65 µs, an
+ * lstatSync ~1.5 µs (on a VM where a syscall is ~1 µs; JS overhead favours realpath more elsewhere).
  */
-const REALPATH_SHORTCUT_MIN_DIRECTORIES = 2;
+const REALPATH_COST_PER_COMPONENT = 3;
+const LSTAT_COST = 7;
+
+const NO_THROW = { throwIfNoEntry: false } as const;
+const EXACT_NO_THROW = { bigint: true, throwIfNoEntry: false } as const;
 
 export interface ResolvedPath {
   /**
@@ -75,9 +81,18 @@ function pendingComponents(guestPath: string): string[] {
 }
 
 function lastLiteralComponent(guestPath: string): string {
-  const parts = guestPath.split('/');
-  for (let i = parts.length - 1; i >= 0; i--) if (parts[i].length > 0) return parts[i];
-  return '';
+  let end = guestPath.length;
+  while (end > 0 && guestPath.charCodeAt(end - 1) === 0x2f) end--;
+  return guestPath.slice(guestPath.lastIndexOf('/', end - 1) + 1, end);
+}
+
+/** How many components the absolute host path `root` has ("/" none, "/tmp/x" two). */
+function depthOf(root: string): number {
+  let depth = 0;
+  for (let i = 0; i < root.length; i++) {
+    if (root.charCodeAt(i) === 0x2f && i + 1 < root.length && root.charCodeAt(i + 1) !== 0x2f) depth++;
+  }
+  return depth;
 }
 
 /**
@@ -106,9 +121,11 @@ export function resolveGuestPath(dir: DirectoryDescriptor, guestPath: string, fo
   const pending = pendingComponents(guestPath);
   // The descriptor's own components are walked too: if one was swapped for a symlink since the
   // descriptor was opened, it is followed under the same rules instead of trusted.
-  const own = componentsBelowRoot(dir);
-  const rootName = preopenGuestName(dir, own.length);
+  const own = dir.hostPath === root ? [] : componentsBelowRoot(dir);
   for (let i = own.length - 1; i >= 0; i--) pending.push(own[i]);
+  // Only a symlink with an absolute target needs the preopen's guest name.
+  let rootName: string | undefined;
+  const preopenName = (): string => (rootName ??= preopenGuestName(dir, own.length));
 
   verifyDirectoriesAtOnce(prefixes, pending);
 
@@ -134,7 +151,7 @@ export function resolveGuestPath(dir: DirectoryDescriptor, guestPath: string, fo
     }
 
     if (isLast) {
-      const entry = lstatSync(candidate, { bigint: true, throwIfNoEntry: false });
+      const entry = lstatSync(candidate, EXACT_NO_THROW);
       if (entry === undefined) {
         prefixes.push(candidate);
         stat = null;
@@ -142,7 +159,7 @@ export function resolveGuestPath(dir: DirectoryDescriptor, guestPath: string, fo
       }
       if (entry.isSymbolicLink()) {
         if (!followFinal) slashFollowedSymlink = true;
-        expansions = expandSymlink(candidate, pending, expansions, prefixes, rootName);
+        expansions = expandSymlink(candidate, pending, expansions, prefixes, preopenName);
         continue;
       }
       if (trailingSlash && !entry.isDirectory()) throw new WasiError(Errno.NOTDIR);
@@ -151,10 +168,10 @@ export function resolveGuestPath(dir: DirectoryDescriptor, guestPath: string, fo
       break;
     }
 
-    const entry: Stats | undefined = lstatSync(candidate, { throwIfNoEntry: false });
+    const entry: Stats | undefined = lstatSync(candidate, NO_THROW);
     if (entry === undefined) throw new WasiError(Errno.NOENT);
     if (entry.isSymbolicLink()) {
-      expansions = expandSymlink(candidate, pending, expansions, prefixes, rootName);
+      expansions = expandSymlink(candidate, pending, expansions, prefixes, preopenName);
       continue;
     }
     if (!entry.isDirectory()) throw new WasiError(Errno.NOTDIR);
@@ -167,16 +184,17 @@ export function resolveGuestPath(dir: DirectoryDescriptor, guestPath: string, fo
 }
 
 /**
- * The fast path for the common case, directories without symlinks or `..`: if realpath of the
- * lexical path is that same path, no component was a symlink when it looked, so they are taken as
+ * The fast path for the common case, directories without symlinks or `..`, taken when the costs
+ * above say one realpath beats the lstats: if realpath of the lexical path is that same path, no component was a symlink when it looked, so they are taken as
  * walked (moved from `pending` to `prefixes`). Anything else (a symlink, a missing component,
  * a `..`) leaves everything to the component-by-component walk, which also finds the right errno.
  * realpath's answer is only compared, never used, so it cannot lead anywhere.
  */
 function verifyDirectoriesAtOnce(prefixes: string[], pending: string[]): void {
   const directories = pending.length - 1; // all but the final component
-  if (directories < REALPATH_SHORTCUT_MIN_DIRECTORIES) return;
+  if (directories < 1) return;
   let lexical = prefixes[0];
+  if (REALPATH_COST_PER_COMPONENT * (depthOf(lexical) + directories) >= LSTAT_COST * directories) return;
   for (let i = pending.length - 1; i >= 1; i--) {
     const name = pending[i];
     if (name === '..') return;
@@ -202,12 +220,14 @@ function verifyDirectoriesAtOnce(prefixes: string[], pending: string[]): void {
  * preopen named "/") it restarts the walk at the sandbox root, as a chroot would, and it is an
  * escape otherwise. Either way the walk that follows is held to the same rules.
  */
-function expandSymlink(linkPath: string, pending: string[], expansions: number, prefixes: string[], rootName: string): number {
+function expandSymlink(
+  linkPath: string, pending: string[], expansions: number, prefixes: string[], preopenName: () => string,
+): number {
   if (expansions + 1 > MAX_SYMLINK_EXPANSIONS) throw new WasiError(Errno.LOOP);
   let target = readlinkSync(linkPath, 'utf8');
   if (target.length === 0) throw new WasiError(Errno.NOENT);
   if (target.charCodeAt(0) === 0x2f) {
-    const below = belowPreopenName(target, rootName);
+    const below = belowPreopenName(target, preopenName());
     if (below === undefined) throw new WasiError(SANDBOX_ESCAPE);
     prefixes.length = 1;
     target = below.length > 0 ? below : '.';
@@ -255,7 +275,16 @@ export function guestPathFor(dir: DirectoryDescriptor, hostPath: string): string
 
 /** The host path of a directory descriptor itself, re-checked against its sandbox. */
 export function resolveDirectory(dir: DirectoryDescriptor): string {
-  if (dir.hostPath === dir.sandboxRoot) return dir.hostPath;
+  return resolveDirectoryWithStat(dir).hostPath;
+}
+
+/**
+ * resolveDirectory, plus the directory's own lstat when the check ended by taking one (a preopen
+ * is not re-checked, and a walk ending in a symlink's ".." takes none), so callers need not stat
+ * it again.
+ */
+export function resolveDirectoryWithStat(dir: DirectoryDescriptor): { hostPath: string; stat: BigIntStats | undefined } {
+  if (dir.hostPath === dir.sandboxRoot) return { hostPath: dir.hostPath, stat: undefined };
   const resolved = resolveGuestPath(dir, '.', true);
-  return resolved.hostPath;
+  return { hostPath: resolved.hostPath, stat: resolved.stat ?? undefined };
 }

@@ -2,6 +2,7 @@ import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { lstatSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { inodeNumber, writeInode } from '../../../src/wasi/directoryListing';
 import { FstFlags, FdFlags, Filetype, OFlags, Rights, Whence, Advice } from '../../../src/wasi/spec/constants';
 import { Errno } from '../../../src/wasi/spec/errno';
 import { BufferInput, BufferOutput, WOULD_BLOCK, type InputStream } from '../../../src/wasi/streams';
@@ -327,6 +328,55 @@ describe('fd_* on directories and preopens', () => {
     assert.equal(new Set(seen).size, 1002);
     const parent = guest.readdir(opened.fd, 256, 0n).entries[1];
     assert.equal(parent.ino, statSync(tree.root, { bigint: true }).ino);
+  });
+  test('readdir hands the guest every name byte for byte, UTF-8 or not, with real inodes and . and ..', () => {
+    // UTF-8 names (a BOM included); a valid U+FFFD, which looks like a decoding loss; bytes that are not UTF-8.
+    const utf8Names = ['plain', 'caf\u00e9-\u00fc', '\ufeffbom'].map((name) => Buffer.from(name));
+    const replacementNames = [Buffer.from('ok'), Buffer.from('has-\ufffd-replacement')];
+    const mixedNames = [Buffer.from('ok'), Buffer.from([0x62, 0x61, 0x64, 0xff, 0xfe]), Buffer.from([0xc3, 0x28])];
+    const rootIno = statSync(tree.root, { bigint: true }).ino;
+    for (const [sub, names] of [['utf8', utf8Names], ['replacement', replacementNames], ['mixed', mixedNames]] as const) {
+      const dir = path.join(tree.root, sub);
+      mkdirSync(dir);
+      try {
+        for (const name of names) writeFileSync(Buffer.concat([Buffer.from(dir + '/'), name]), '');
+      } catch (error) {
+        // Some file systems (APFS) refuse names that are not UTF-8; there is nothing to list then.
+        if (sub === 'mixed' && (error as { code?: string }).code === 'EILSEQ') continue;
+        throw error;
+      }
+      const opened = guest.open(PREOPEN_FD, sub, { oflags: OFlags.DIRECTORY, base: Rights.FD_READDIR });
+      assert.equal(opened.errno, Errno.SUCCESS);
+      const listing = guest.readdir(opened.fd, 4096, 0n);
+      assert.equal(listing.errno, Errno.SUCCESS);
+      const entries: { name: Buffer; ino: bigint }[] = [];
+      const view = new DataView(listing.raw.buffer, listing.raw.byteOffset, listing.raw.byteLength);
+      for (let at = 0; at < listing.used; ) {
+        const length = view.getUint32(at + 16, true);
+        entries.push({ name: Buffer.from(listing.raw.subarray(at + 24, at + 24 + length)), ino: view.getBigUint64(at + 8, true) });
+        at += 24 + length;
+      }
+      assert.deepEqual(entries.slice(0, 2).map((e) => e.name.toString()), ['.', '..']);
+      assert.equal(entries[0].ino, statSync(dir, { bigint: true }).ino, sub);
+      assert.equal(entries[1].ino, rootIno, sub);
+      const hex = (list: readonly Buffer[]): string[] => list.map((name) => name.toString('hex')).sort();
+      assert.deepEqual(hex(entries.slice(2).map((e) => e.name)), hex(names), sub);
+      for (const entry of entries.slice(2)) {
+        assert.equal(entry.ino, lstatSync(Buffer.concat([Buffer.from(dir + '/'), entry.name]), { bigint: true }).ino, sub);
+      }
+    }
+  });
+
+  test('inode numbers reach the guest exactly, below and above 2**53', () => {
+    const view = new DataView(new ArrayBuffer(8));
+    for (const ino of [0, 1, 0xffff_ffff, 0x1_0000_0005, Number.MAX_SAFE_INTEGER, 2n ** 53n + 1n, 2n ** 64n - 1n, 0x8000_0000_0000_0001n]) {
+      writeInode(view, 0, ino);
+      assert.equal(view.getBigUint64(0, true), BigInt(ino));
+    }
+    const file = path.join(tree.root, 'f');
+    writeFileSync(file, '');
+    assert.equal(BigInt(inodeNumber(file)), lstatSync(file, { bigint: true }).ino);
+    assert.equal(inodeNumber(path.join(tree.root, 'gone')), 0);
   });
 });
 

@@ -1,6 +1,6 @@
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DIRECTORY_INHERITING, DIRECTORY_RIGHTS, DirectoryDescriptor } from '../../../src/wasi/descriptors';
 import { resolveGuestPath, SANDBOX_ESCAPE } from '../../../src/wasi/sandbox';
@@ -103,6 +103,40 @@ describe('resolveGuestPath', () => {
     assert.equal(errnoOf(() => resolveGuestPath(sub, '../../outside', true)), SANDBOX_ESCAPE);
   });
 
+  test('a symlink is caught at every depth of the directories, below a shallow root or a deep one', () => {
+    // Whether a path's directories are checked by one realpath or by one lstat each depends on the
+    // root's depth and the path's: every combination must see a link anywhere below the root.
+    const deepRoot = path.join(root, 'r1/r2/r3/r4/r5/r6/r7/r8');
+    mkdirSync(deepRoot, { recursive: true });
+    const names = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
+    for (const [top, outside] of [[root, tree.outside], [deepRoot, path.join(root, 'a')]] as const) {
+      const preopen = new DirectoryDescriptor(top, '/', top, DIRECTORY_RIGHTS, DIRECTORY_INHERITING, '/');
+      // The same chain outside, so a link out leads somewhere that exists and realpath succeeds.
+      mkdirSync(path.join(top, ...names), { recursive: true });
+      mkdirSync(path.join(outside, ...names), { recursive: true });
+      for (let length = 1; length <= names.length; length++) {
+        const chain = names.slice(0, length);
+        const guestPath = [...chain, 'file'].join('/');
+        writeFileSync(path.join(top, guestPath), '');
+        writeFileSync(path.join(outside, guestPath), '');
+        assert.equal(resolveGuestPath(preopen, guestPath, true).hostPath, path.join(top, guestPath));
+        for (let depth = 1; depth <= length; depth++) {
+          const swapped = path.join(top, ...chain.slice(0, depth));
+          const parked = swapped + '-parked';
+          const label = `${guestPath} below ${top} with ${chain.slice(0, depth).join('/')} a link`;
+          renameSync(swapped, parked);
+          symlinkSync(path.relative(path.dirname(swapped), path.join(outside, ...chain.slice(0, depth))), swapped);
+          assert.equal(errnoOf(() => resolveGuestPath(preopen, guestPath, true)), SANDBOX_ESCAPE, label);
+          unlinkSync(swapped);
+          symlinkSync(path.basename(parked), swapped);
+          assert.equal(resolveGuestPath(preopen, guestPath, true).hostPath, path.join(parked, ...chain.slice(depth), 'file'), label);
+          unlinkSync(swapped);
+          renameSync(parked, swapped);
+        }
+      }
+    }
+  });
+
   test('a directory swapped for a symlink to outside after it was opened is not followed out', () => {
     const sub = new DirectoryDescriptor(path.join(root, 'a'), '/a', root, DIRECTORY_RIGHTS, DIRECTORY_INHERITING);
     renameSync(path.join(root, 'a'), path.join(root, 'a-moved'));
@@ -194,6 +228,42 @@ describe('sandbox escapes through the WASI functions', () => {
     assert.equal(guest.readdir(opened.fd, 1024, 0n).errno, SANDBOX_ESCAPE);
     assert.equal(guest.fdFilestat(opened.fd).errno, SANDBOX_ESCAPE);
     assert.equal(readFileSync(path.join(tree.outside, 'secret'), 'utf8'), 'top secret\n');
+    assert.equal(tree.snapshotOutside(), before);
+  });
+
+  test('a deep opened directory is listed through its path: an ancestor swapped for a link is followed inside, never out', () => {
+    const chain = 'in/d1/d2/d3/d4';
+    mkdirSync(path.join(tree.root, chain), { recursive: true });
+    writeFileSync(path.join(tree.root, chain, 'inside-entry'), '');
+    const opened = guest.open(PREOPEN_FD, chain, { oflags: OFlags.DIRECTORY, base: Rights.FD_READDIR | Rights.FD_FILESTAT_GET });
+    assert.equal(opened.errno, Errno.SUCCESS);
+    const names = (): string[] => guest.readdir(opened.fd, 1024, 0n).entries.map((e) => e.name).slice(2).sort();
+    assert.deepEqual(names(), ['inside-entry']);
+    // Moved aside and replaced by a link to a same-shaped tree outside: refused, nothing listed.
+    mkdirSync(path.join(tree.outside, 'd1/d2/d3/d4'), { recursive: true });
+    writeFileSync(path.join(tree.outside, 'd1/d2/d3/d4/outside-entry'), '');
+    before = tree.snapshotOutside();
+    renameSync(path.join(tree.root, 'in/d1'), path.join(tree.root, 'in/d1-moved'));
+    symlinkSync('../../outside/d1', path.join(tree.root, 'in/d1'));
+    assert.equal(guest.readdir(opened.fd, 1024, 0n).errno, SANDBOX_ESCAPE);
+    assert.equal(guest.fdFilestat(opened.fd).errno, SANDBOX_ESCAPE);
+    // Replaced by a link inside: the path leads there, as it would for any path_* call.
+    unlinkSync(path.join(tree.root, 'in/d1'));
+    symlinkSync('d1-moved', path.join(tree.root, 'in/d1'));
+    assert.deepEqual(names(), ['inside-entry']);
+    // Gone: the directory's path names nothing any more.
+    unlinkSync(path.join(tree.root, 'in/d1'));
+    assert.equal(guest.readdir(opened.fd, 1024, 0n).errno, Errno.NOENT);
+    // Renamed by the guest itself: back to its place, then elsewhere, and the descriptor follows.
+    const rename = (from: string, to: string): number => {
+      const [fromPointer, fromLength] = guest.put(from);
+      const [toPointer, toLength] = guest.put(to);
+      return guest.call('path_rename', PREOPEN_FD, fromPointer, fromLength, PREOPEN_FD, toPointer, toLength);
+    };
+    assert.equal(rename('in/d1-moved', 'in/d1'), Errno.SUCCESS);
+    assert.deepEqual(names(), ['inside-entry']);
+    assert.equal(rename('in/d1', 'in/d1-renamed'), Errno.SUCCESS);
+    assert.deepEqual(names(), ['inside-entry']);
     assert.equal(tree.snapshotOutside(), before);
   });
 
