@@ -73,8 +73,9 @@ describe('wasip1 run on the main thread', () => {
     // Ended by the signal itself, as a native program is, so a shell loop around it stops too.
     assert.equal(await exited, 'SIGINT');
     assert.ok(performance.now() - interrupted < 1000, 'Ctrl-C took effect within a second');
-    // 500 ms of a spinning guest: at 100 ticks/s nearly 50 ticks on the main thread (a worker would leave it idle).
-    assert.ok(busy >= 25, `the main thread used ${busy} ticks in 500 ms`);
+    // 500 ms of a spinning guest: up to 50 ticks (at 100/s) on the main thread, which a worker would
+    // leave idle (0-1 ticks); a loaded machine may give it less, so the bar is low.
+    assert.ok(busy >= 10, `the main thread used ${busy} ticks in 500 ms`);
   });
 
   test('10 MiB through pipes on both sides, and from a file, arrive complete and in order', () => {
