@@ -10,6 +10,7 @@ import type { FuncType } from '../wasm/wasmTypes';
 import { GuestTrap, wasmFunctionsOnStack } from './guestTrap';
 import { createHostApi, type HostModuleSurroundings } from './hostModuleApi';
 import type { ImportSummary, SuppliedFunctions } from './guestModule';
+import { hostErrorCode } from './spec/errno';
 import { ProcExit } from './wasiError';
 
 /** A host module file and the import module it supplies (`--import MODULE=FILE`). */
@@ -52,7 +53,7 @@ async function loadOne(source: HostModuleSource, around: HostModuleSurroundings)
   try {
     namespace = await importModule(pathToFileURL(path.resolve(source.file)).href);
   } catch (error) {
-    const code = (error as { code?: string }).code;
+    const code = hostErrorCode(error);
     if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(path.resolve(source.file))) {
       throw new HostModuleLoadError(`${where}: the file does not exist`);
     }

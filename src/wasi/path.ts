@@ -12,7 +12,7 @@ import { setFileTimes } from './fileTimes';
 import type { HostContext, HostFunctions } from './hostContext';
 import { guestPathFor, resolveGuestPath, type ResolvedPath } from './sandbox';
 import { ALL_RIGHTS, FdFlags, Filetype, LookupFlags, OFlags, Rights } from './spec/constants';
-import { Errno } from './spec/errno';
+import { Errno, hostErrorCode } from './spec/errno';
 import { WasiError } from './wasiError';
 
 const ALL_OFLAGS = OFlags.CREAT | OFlags.DIRECTORY | OFlags.EXCL | OFlags.TRUNC;
@@ -250,7 +250,7 @@ export function pathFunctions(ctx: HostContext): HostFunctions {
       } catch (error) {
         // Linux says EISDIR for a directory, macOS EPERM; Go's RemoveAll handles both, but one
         // answer everywhere keeps guests and tests simple.
-        const code = (error as { code?: string }).code;
+        const code = hostErrorCode(error);
         if ((code === 'EPERM' || code === 'EACCES') && lstatSync(resolved.hostPath, { throwIfNoEntry: false })?.isDirectory()) {
           throw new WasiError(Errno.ISDIR);
         }

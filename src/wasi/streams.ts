@@ -41,14 +41,20 @@ export interface ReadinessSignal {
   wait(seen: number, timeoutMs: number): void;
 }
 
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks this thread for `ms` (Infinity: for good); a synchronous host call's only way to wait. */
+export function sleep(ms: number): void {
+  if (ms > 0) Atomics.wait(sleepCell, 0, 0, Number.isFinite(ms) ? ms : undefined);
+}
+
 /** A signal for hosts whose streams never change behind their back: waiting is sleeping. */
 export class SleepOnlySignal implements ReadinessSignal {
-  private readonly cell = new Int32Array(new SharedArrayBuffer(4));
   generation(): number {
     return 0;
   }
   wait(_seen: number, timeoutMs: number): void {
-    if (timeoutMs > 0) Atomics.wait(this.cell, 0, 0, Number.isFinite(timeoutMs) ? timeoutMs : undefined);
+    sleep(timeoutMs);
   }
 }
 

@@ -3,20 +3,9 @@
 // the kernel, as a native program's would; readiness for poll_oneoff comes from a non-blocking
 // second open of the same pipe or terminal.
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { Errno, errnoFromHostError } from '../spec/errno';
-import { WOULD_BLOCK, type InputStream, type OutputStream, type ReadinessSignal } from '../streams';
+import { Errno, errnoFromHostError, hostErrorCode } from '../spec/errno';
+import { sleep, SleepOnlySignal, WOULD_BLOCK, type InputStream, type OutputStream } from '../streams';
 import { WasiError } from '../wasiError';
-
-const sleepCell = new Int32Array(new SharedArrayBuffer(4));
-
-function sleep(ms: number): void {
-  if (ms > 0) Atomics.wait(sleepCell, 0, 0, ms);
-}
-
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
 
 /** Bytes taken from the pipe while looking for readiness, handed to the guest's next read. */
 const HELD_BYTES = 64 * 1024;
@@ -34,7 +23,6 @@ export class FdInput implements InputStream {
   /** True once the guest read or polled stdin: only then may probing take input from the pipe. */
   private watched = false;
   private probe: number | undefined;
-  private probeOpened = false;
   private held: Buffer | undefined;
   private heldStart = 0;
   private heldEnd = 0;
@@ -77,7 +65,7 @@ export class FdInput implements InputStream {
         return count;
       } catch (error) {
         // Descriptor 0 was handed over non-blocking: wait for data by probing instead.
-        if (codeOf(error) !== 'EAGAIN') throw new WasiError(errnoFromHostError(error));
+        if (hostErrorCode(error) !== 'EAGAIN') throw new WasiError(errnoFromHostError(error));
         this.fill();
         if (this.heldEnd > this.heldStart) return this.takeHeld(target, offset, length);
         if (this.ended) return 0;
@@ -102,11 +90,12 @@ export class FdInput implements InputStream {
     this.probe = undefined;
   }
 
-  /** How long an idle poll may sleep before looking again; undefined when stdin is not being waited for. */
-  probeInterval(): number | undefined {
-    return this.watched && this.streaming && !this.ended && this.heldEnd === this.heldStart ? this.probeDelayMs : undefined;
+  /** True while the guest waits for input that only probing can notice. */
+  awaitingInput(): boolean {
+    return this.watched && this.streaming && !this.ended && this.heldEnd === this.heldStart;
   }
 
+  /** How long to sleep before probing again: short at first, longer while nothing comes. */
   nextProbeDelay(): number {
     const delay = this.probeDelayMs;
     this.probeDelayMs = Math.min(delay * 2, LONGEST_PROBE_MS);
@@ -122,8 +111,6 @@ export class FdInput implements InputStream {
   }
 
   private openProbe(): boolean {
-    if (this.probeOpened) return this.probe !== undefined;
-    this.probeOpened = true;
     if (process.platform !== 'linux') return false;
     try {
       // A second open file description of the same pipe or terminal: O_NONBLOCK on it leaves
@@ -146,7 +133,7 @@ export class FdInput implements InputStream {
       if (count === 0) this.ended = true;
       else this.probeDelayMs = FIRST_PROBE_MS;
     } catch (error) {
-      if (codeOf(error) !== 'EAGAIN') throw new WasiError(errnoFromHostError(error));
+      if (hostErrorCode(error) !== 'EAGAIN') throw new WasiError(errnoFromHostError(error));
     }
   }
 
@@ -184,7 +171,7 @@ export class FdOutput implements OutputStream {
         done += writeSync(this.fd, source, offset + done, length - done);
         if (!blocking) return done;
       } catch (error) {
-        const code = codeOf(error);
+        const code = hostErrorCode(error);
         if (code === 'EPIPE') {
           if (done > 0) return done;
           throw new WasiError(Errno.PIPE);
@@ -211,19 +198,13 @@ export class FdOutput implements OutputStream {
  * poll_oneoff's sleep: nothing here changes behind the guest's back except stdin, so an idle
  * guest sleeps until its deadline, or in growing slices while it waits for stdin.
  */
-export class FdReadiness implements ReadinessSignal {
-  constructor(private readonly stdin: FdInput | undefined) {}
-
-  generation(): number {
-    return 0;
+export class FdReadiness extends SleepOnlySignal {
+  constructor(private readonly stdin: FdInput) {
+    super();
   }
 
-  wait(_seen: number, timeoutMs: number): void {
-    const interval = this.stdin?.probeInterval();
-    if (interval === undefined) {
-      sleep(Number.isFinite(timeoutMs) ? timeoutMs : 60_000);
-      return;
-    }
-    sleep(Math.min(timeoutMs, this.stdin?.nextProbeDelay() ?? interval));
+  override wait(seen: number, timeoutMs: number): void {
+    if (this.stdin.awaitingInput()) sleep(Math.min(timeoutMs, this.stdin.nextProbeDelay()));
+    else super.wait(seen, timeoutMs);
   }
 }

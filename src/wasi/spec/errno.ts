@@ -117,13 +117,19 @@ const fromHostCode: Readonly<Record<string, number>> = {
   ETIMEDOUT: Errno.TIMEDOUT, ETXTBSY: Errno.TXTBSY, EXDEV: Errno.XDEV,
 };
 
+/** The `code` ("ENOENT", "EAGAIN") of an error a host operation threw, if it has one. */
+export function hostErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /**
  * Turns anything a host operation threw into an errno. Node's fs errors carry `code` ("ENOENT");
  * anything else (a TypeError, a RangeError from a bad length) is an I/O error of the host, never a crash.
  */
 export function errnoFromHostError(error: unknown): number {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') {
+  const code = hostErrorCode(error);
+  if (code !== undefined) {
     const mapped = fromHostCode[code];
     if (mapped !== undefined) return mapped;
   }
