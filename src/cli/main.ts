@@ -7,7 +7,7 @@ import { formatWasmValue } from '../wasi/reactor';
 import { checkPreopen, signaturesOf } from '../wasi/runner/guestSession';
 import { ThisThreadRun } from '../wasi/runner/runInThisThread';
 import type { RunResult } from '../wasi/runner/runWasi';
-import type { GuestMode } from '../wasi/runner/workerProtocol';
+import { guestModeFor } from '../wasi/runner/workerProtocol';
 
 const mainUsage = `Usage: wasip1 <command> [ARGS...]
 
@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     return ExitStatus.noInput;
   }
   const hostModules = options.importModules.map((m) => m.module);
-  const mode: GuestMode = options.invoke ? { kind: 'invoke', name: options.invoke.name, args: options.invoke.args ?? [] } : { kind: 'command' };
+  const mode = guestModeFor(options.invoke);
   const inThisThread =
     options.tcpListen.length === 0 && options.stackSizeMb === undefined && process.env.WASIP1_IN_WORKER !== '1'
       ? ThisThreadRun.prepare({ args: options.args, env: options.env, preopens: options.preopens, importModules: options.importModules, mode })
@@ -65,8 +65,7 @@ async function main(argv: string[]): Promise<number> {
       return exitStatusOf(await inThisThread.run({ module, ...signaturesOf(parsed) }), options.module);
     } catch (error) {
       if (!(error instanceof GuestModuleError)) return exitStatusOf({ kind: 'error', message: (error as Error).message }, options.module);
-      process.stderr.write(`wasip1: ${error.message}\n`);
-      return error.reason === 'imports' ? ExitStatus.unsatisfiedImports : ExitStatus.badModule;
+      return reportModuleProblem(error);
     }
   }
 
@@ -96,8 +95,7 @@ async function main(argv: string[]): Promise<number> {
     guest.stop();
     await guest.done;
     if (!(error instanceof GuestModuleError)) throw error;
-    process.stderr.write(`wasip1: ${error.message}\n`);
-    return error.reason === 'imports' ? ExitStatus.unsatisfiedImports : ExitStatus.badModule;
+    return reportModuleProblem(error);
   }
   let interrupted = false;
   process.once('SIGINT', () => {
@@ -106,6 +104,12 @@ async function main(argv: string[]): Promise<number> {
   });
   const result = await guest.done;
   return interrupted ? ExitStatus.interrupted : exitStatusOf(result, options.module);
+}
+
+/** One line for a module that cannot run (not wasm, malformed, imports nobody supplies) and its exit status. */
+function reportModuleProblem(error: GuestModuleError): number {
+  process.stderr.write(`wasip1: ${error.message}\n`);
+  return error.reason === 'imports' ? ExitStatus.unsatisfiedImports : ExitStatus.badModule;
 }
 
 function exitStatusOf(result: RunResult, module: string): number {

@@ -13,7 +13,7 @@ import { SharedRing, WakeCells, DEFAULT_RING_BYTES } from './sharedRing';
 import { checkPreopen, signaturesOf } from './guestSession';
 import { InputPump, OutputPump, type OutputSink } from './stdioPumps';
 import { TcpListeners, type ListeningAddress, type TcpListenAddress } from './tcpListeners';
-import type { GuestMode, ReactorRequest, RunResult, StartMessage, WorkerMessage, WorkerSetup } from './workerProtocol';
+import { guestModeFor, type GuestMode, type ReactorRequest, type RunResult, type StartMessage, type WorkerMessage, type WorkerSetup } from './workerProtocol';
 
 export type { RunResult } from './workerProtocol';
 export type { HostModuleSource } from '../hostModules';
@@ -100,7 +100,7 @@ export interface RunningReactor extends RunningGuest {
 const DEFAULT_STACK_MB = 16;
 
 export function runWasi(options: RunOptions): RunningGuest {
-  return new GuestRun(options, options.invoke ? { kind: 'invoke', name: options.invoke.name, args: options.invoke.args ?? [] } : { kind: 'command' });
+  return new GuestRun(options, guestModeFor(options.invoke));
 }
 
 /**

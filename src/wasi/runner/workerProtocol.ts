@@ -34,6 +34,11 @@ export type GuestMode =
   /** Stay alive and serve ReactorRequests until closed. */
   | { kind: 'reactor' };
 
+/** The mode for a run that either calls one export (--invoke) or runs the command's _start. */
+export function guestModeFor(invoke: { name: string; args?: (string | number | bigint)[] } | undefined): GuestMode {
+  return invoke ? { kind: 'invoke', name: invoke.name, args: invoke.args ?? [] } : { kind: 'command' };
+}
+
 /** workerData: everything but the module, so the worker can start while the module compiles. */
 export interface WorkerSetup {
   readonly wake: SharedArrayBuffer;
