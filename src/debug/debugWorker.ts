@@ -8,6 +8,7 @@ import { GoPclntab } from '../wasm/goPclntab';
 import { describeImportProblems, listImportProblems } from '../wasi/guestModule';
 import { type HostCall, type HostCallObserver, WasiHost } from '../wasi/host';
 import { hostModuleImports, loadHostModules, suppliedArities, suppliedSources } from '../wasi/hostModules';
+import { plainOutcome } from '../wasi/runner/guestSession';
 import { RingSocketListener } from '../wasi/runner/ringSockets';
 import { RingInput, RingOutput } from '../wasi/runner/ringStreams';
 import { SharedRing, WakeCells, WorkerReadiness } from '../wasi/runner/sharedRing';
@@ -164,11 +165,7 @@ class DebugWorker {
       this.stop('exception', { description: `wasm trap: ${outcome.trap.detail}`, text: outcome.trap.message, exceptionId: 'trap' }, undefined, frames);
     }
     this.flushTrace();
-    switch (outcome.kind) {
-      case 'exit': return { kind: 'exit', code: outcome.code };
-      case 'stopped': return { kind: 'stopped' };
-      case 'trap': return { kind: 'trap', trapKind: outcome.trap.kind, detail: outcome.trap.detail, functions: [...outcome.trap.functions] };
-    }
+    return plainOutcome(outcome);
   }
 
   dispose(): void {

@@ -100,7 +100,7 @@ export class GuestSession {
       this.instance = host.instantiate(module);
 
       const mode = this.config.mode ?? { kind: 'command' };
-      if (mode.kind === 'command') return describe(host.run(this.instance));
+      if (mode.kind === 'command') return plainOutcome(host.run(this.instance));
       if (mode.kind === 'reactor') return undefined;
       const initialized = this.initialize();
       if (initialized) return initialized;
@@ -171,14 +171,14 @@ export class GuestSession {
       return undefined;
     }
     const { returned, outcome } = this.requireHost().callExport('_initialize', [], this.instance);
-    return returned ? undefined : describe(outcome);
+    return returned ? undefined : plainOutcome(outcome);
   }
 
   private call(name: string, args: readonly (string | number | bigint)[]): { results: WasmValue[] } | { ended: RunResult } {
     const target = findCallableExport(this.exports, name);
     const values = convertArguments(name, target.type, args);
     const { returned, results, outcome } = this.requireHost().callExport(name, values, this.instance);
-    return returned ? { results: resultList(results) } : { ended: describe(outcome) };
+    return returned ? { results: resultList(results) } : { ended: plainOutcome(outcome) };
   }
 
   private requireHost(): WasiHost {
@@ -187,7 +187,8 @@ export class GuestSession {
   }
 }
 
-function describe(outcome: GuestOutcome): RunResult {
+/** How a guest ended, as plain (cloneable) data. */
+export function plainOutcome(outcome: GuestOutcome): Extract<RunResult, { kind: 'exit' | 'stopped' | 'trap' }> {
   switch (outcome.kind) {
     case 'exit': return { kind: 'exit', code: outcome.code };
     case 'stopped': return { kind: 'stopped' };
