@@ -6,7 +6,7 @@
 // not the readdir, is what a directory walk spends its time on, so that lstat is kept as cheap as
 // Node allows (a string path, a plain Stats rather than a BigIntStats).
 import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
-import type { GuestMemory } from './guestMemory';
+import { writeU64FromNumber, type GuestMemory } from './guestMemory';
 import { Filetype } from './spec/constants';
 import { filetypeOf } from './filestat';
 
@@ -29,7 +29,6 @@ interface ListingEntry {
 
 const PLAIN = { throwIfNoEntry: false } as const;
 const EXACT = { bigint: true, throwIfNoEntry: false } as const;
-const TWO_TO_32 = 0x1_0000_0000;
 
 /**
  * The exact inode number of `path` (0 when it is gone). A plain Stats is cheaper than a
@@ -45,13 +44,20 @@ export function inodeNumber(path: string | Buffer, follow = false): InodeNumber 
 
 /** Writes an inode number as a little-endian u64 without making a BigInt for the common case. */
 export function writeInode(view: DataView, at: number, ino: InodeNumber): void {
-  if (typeof ino === 'bigint') {
-    view.setBigUint64(at, BigInt.asUintN(64, ino), true);
-    return;
-  }
-  const high = Math.floor(ino / TWO_TO_32);
-  view.setUint32(at, ino - high * TWO_TO_32, true);
-  view.setUint32(at + 4, high, true);
+  if (typeof ino === 'bigint') view.setBigUint64(at, BigInt.asUintN(64, ino), true);
+  else writeU64FromNumber(view, at, ino);
+}
+
+/** Writes one dirent, header then name, at `at` of `target` (`view` covering the same bytes). */
+function writeDirent(target: Buffer, view: DataView, at: number, index: number, entry: ListingEntry, ino: InodeNumber, nameLength: number): void {
+  view.setUint32(at, index + 1, true); // d_next: the index is far below 2**32
+  view.setUint32(at + 4, 0, true);
+  writeInode(view, at + 8, ino);
+  view.setUint32(at + 16, nameLength, true);
+  view.setUint32(at + 20, entry.filetype, true); // d_type and its padding, zeroed
+  const name = entry.name;
+  if (typeof name === 'string') target.write(name, at + DIRENT_HEADER_SIZE, nameLength, 'utf8');
+  else name.copy(target, at + DIRENT_HEADER_SIZE);
 }
 
 /** True when some name was decoded with U+FFFD: its bytes were not (or not only) valid UTF-8. */
@@ -106,24 +112,11 @@ export class DirectoryListing {
       const size = DIRENT_HEADER_SIZE + nameLength;
       const ino = this.inodeOf(entry);
       if (length - used >= size) {
-        const at = buffer + used;
-        view.setUint32(at, index + 1, true); // d_next: the index is far below 2**32
-        view.setUint32(at + 4, 0, true);
-        writeInode(view, at + 8, ino);
-        view.setUint32(at + 16, nameLength, true);
-        view.setUint32(at + 20, entry.filetype, true); // d_type and its padding, zeroed
-        if (typeof name === 'string') guest.write(name, at + DIRENT_HEADER_SIZE, nameLength, 'utf8');
-        else bytes.set(name, at + DIRENT_HEADER_SIZE);
+        writeDirent(guest, view, buffer + used, index, entry, ino, nameLength);
         used += size;
       } else {
         const whole = Buffer.alloc(size);
-        const wholeView = new DataView(whole.buffer, whole.byteOffset, whole.byteLength);
-        wholeView.setUint32(0, index + 1, true);
-        writeInode(wholeView, 8, ino);
-        wholeView.setUint32(16, nameLength, true);
-        whole.writeUInt8(entry.filetype, 20);
-        if (typeof name === 'string') whole.write(name, DIRENT_HEADER_SIZE, nameLength, 'utf8');
-        else name.copy(whole, DIRENT_HEADER_SIZE);
+        writeDirent(whole, new DataView(whole.buffer, whole.byteOffset, size), 0, index, entry, ino, nameLength);
         bytes.set(whole.subarray(0, length - used), buffer + used);
         used = length;
       }

@@ -116,9 +116,7 @@ export class GuestMemory {
   /** Writes a non-negative integer below 2**64 given as a double, without creating a BigInt. */
   setU64FromNumber(pointer: number, value: number): void {
     this.check(pointer, 8);
-    const high = Math.floor(value / 0x1_0000_0000);
-    this.view.setUint32(pointer, value - high * 0x1_0000_0000, true);
-    this.view.setUint32(pointer + 4, high >>> 0, true);
+    writeU64FromNumber(this.view, pointer, value);
   }
 
   /** A view of guest bytes (no copy); it goes stale if the guest grows memory, so use it at once. */
@@ -156,6 +154,13 @@ export class GuestMemory {
     this.check(pointer, capacity);
     return encoder.encodeInto(text, this.bytes.subarray(pointer, pointer + capacity)).written;
   }
+}
+
+/** Writes a non-negative integer below 2**64, given as a double, as a little-endian u64 without a BigInt. */
+export function writeU64FromNumber(view: DataView, at: number, value: number): void {
+  const high = Math.floor(value / 0x1_0000_0000);
+  view.setUint32(at, value - high * 0x1_0000_0000, true);
+  view.setUint32(at + 4, high >>> 0, true);
 }
 
 export function utf8Length(text: string): number {
