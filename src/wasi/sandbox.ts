@@ -88,12 +88,18 @@ function lastLiteralComponent(guestPath: string): string {
 
 /** How many components the absolute host path `root` has ("/" none, "/tmp/x" two). */
 function depthOf(root: string): number {
+  // Asked on every path lookup, almost always of the same root: the last answer is kept.
+  if (root === lastRoot) return lastRootDepth;
   let depth = 0;
   for (let i = 0; i < root.length; i++) {
     if (root.charCodeAt(i) === 0x2f && i + 1 < root.length && root.charCodeAt(i + 1) !== 0x2f) depth++;
   }
+  lastRoot = root;
+  lastRootDepth = depth;
   return depth;
 }
+let lastRoot = '';
+let lastRootDepth = 0;
 
 /**
  * Checks a guest path's text: not empty, no NUL (a C host would silently truncate there and reach
