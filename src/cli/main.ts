@@ -5,6 +5,7 @@ import { parseRunArguments, runUsage, UsageError } from './runArguments';
 import { prepareGuestModule, GuestModuleError } from '../wasi/guestModule';
 import { formatWasmValue } from '../wasi/reactor';
 import { checkPreopen, signaturesOf } from '../wasi/runner/guestSession';
+import { tuneWasmEngine } from '../wasi/runner/engineTuning';
 import { ThisThreadRun } from '../wasi/runner/runInThisThread';
 import type { RunResult } from '../wasi/runner/runWasi';
 import { guestModeFor } from '../wasi/runner/workerProtocol';
@@ -45,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
     return ExitStatus.usage;
   }
 
+  // Before anything is compiled: the flag is read when V8 sets up the module's code.
+  tuneWasmEngine();
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(options.module);
