@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Before anything is compiled: the flag is read when V8 sets up the module's code.
-  tuneWasmEngine();
+  await tuneWasmEngine();
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(options.module);
