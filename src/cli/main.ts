@@ -6,8 +6,9 @@ import { prepareGuestModule, GuestModuleError } from '../wasi/guestModule';
 import { formatWasmValue } from '../wasi/reactor';
 import { checkPreopen, signaturesOf } from '../wasi/runner/guestSession';
 import { tuneWasmEngine } from '../wasi/runner/engineTuning';
+import { formatTcpListenAddress } from '../wasi/runner/tcpListenAddress';
 import { ThisThreadRun } from '../wasi/runner/runInThisThread';
-import type { RunResult } from '../wasi/runner/runWasi';
+import type { ListeningAddress, RunResult } from '../wasi/runner/runWasi';
 import { guestModeFor } from '../wasi/runner/workerProtocol';
 
 const mainUsage = `Usage: wasip1 <command> [ARGS...]
@@ -100,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
     if (!(error instanceof GuestModuleError)) throw error;
     return reportModuleProblem(error);
   }
+  announcePickedPorts(guest.listening, options.tcpListen.map((a) => a.port), options.preopens.length);
   let interrupted = false;
   process.once('SIGINT', () => {
     interrupted = true;
@@ -107,6 +109,23 @@ async function main(argv: string[]): Promise<number> {
   });
   const result = await guest.done;
   return interrupted ? ExitStatus.interrupted : exitStatusOf(result, options.module);
+}
+
+/**
+ * `--tcplisten HOST:0` lets the system pick the port, which the guest cannot learn (preview 1 has no
+ * getsockname) and the user needs in order to connect: one line on stderr per such socket, with its
+ * fd. Nothing is printed for ports given in full, so scripted runs see only the guest's output.
+ */
+function announcePickedPorts(listening: Promise<readonly ListeningAddress[]>, requested: readonly number[], preopens: number): void {
+  listening.then(
+    (bound) => {
+      bound.forEach((address, i) => {
+        if (requested[i] !== 0) return;
+        process.stderr.write(`wasip1: fd ${3 + preopens + i} listens on ${formatTcpListenAddress(address.host, address.port)}\n`);
+      });
+    },
+    () => undefined, // a bind failure is reported with the run's outcome
+  );
 }
 
 /** One line for a module that cannot run (not wasm, malformed, imports nobody supplies) and its exit status. */

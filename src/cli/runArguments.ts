@@ -164,7 +164,8 @@ Options:
                         environment does the same (for go run and go test).
   --tcplisten HOST:PORT Preopen a listening TCP socket for the module (Go:
                         net.FileListener(os.NewFile(3, ""))). Repeatable; sockets
-                        take the fds after the --dir preopens.
+                        take the fds after the --dir preopens. With port 0 the
+                        system picks one, printed on stderr.
   -h, --help            Show this help.
 
 Exit status: the module's own exit code; otherwise

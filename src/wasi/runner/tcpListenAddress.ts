@@ -15,3 +15,8 @@ export function parseTcpListenAddress(text: string): TcpListenAddress {
   if (!match || port > 65535) throw new Error(`"${text}" is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080)`);
   return { host: match[1] ?? match[2], port };
 }
+
+/** The inverse of parseTcpListenAddress: `HOST:PORT`, an IPv6 host in brackets. */
+export function formatTcpListenAddress(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -7,7 +7,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { ConnectionOffer, ListenerClosed } from './ringSockets';
 import { SharedRing, type WakeCells } from './sharedRing';
 import { InputPump, OutputPump } from './stdioPumps';
-import type { TcpListenAddress } from './tcpListenAddress';
+import { formatTcpListenAddress, type TcpListenAddress } from './tcpListenAddress';
 
 export { parseTcpListenAddress, type TcpListenAddress } from './tcpListenAddress';
 
@@ -33,7 +33,7 @@ export class TcpListeners {
     private readonly cells: WakeCells,
     private readonly ringBytes: number,
   ) {
-    this.names = addresses.map((a) => `tcp ${formatAddress(a.host, a.port)}`);
+    this.names = addresses.map((a) => `tcp ${formatTcpListenAddress(a.host, a.port)}`);
     for (let i = 0; i < addresses.length; i++) {
       const { port1, port2 } = new MessageChannel();
       this.mainPorts.push(port1);
@@ -54,12 +54,12 @@ export class TcpListeners {
       this.servers.push(server);
       await new Promise<void>((resolve, reject) => {
         server.once('error', (error: NodeJS.ErrnoException) =>
-          reject(new Error(`cannot listen on ${formatAddress(address.host, address.port)}: ${error.code === 'EADDRINUSE' ? 'the address is in use' : error.message}`)),
+          reject(new Error(`cannot listen on ${formatTcpListenAddress(address.host, address.port)}: ${error.code === 'EADDRINUSE' ? 'the address is in use' : error.message}`)),
         );
         server.listen({ host: address.host, port: address.port, exclusive: true }, resolve);
       });
       const info = server.address() as net.AddressInfo;
-      this.names[i] = `tcp ${formatAddress(info.address, info.port)}`;
+      this.names[i] = `tcp ${formatTcpListenAddress(info.address, info.port)}`;
       bound.push({ host: info.address, port: info.port });
     }
     return bound;
@@ -88,7 +88,7 @@ export class TcpListeners {
     const bridge = new ConnectionBridge(socket, input, output, this.cells, () => this.bridges.delete(bridge));
     this.bridges.add(bridge);
     const offer: ConnectionOffer = {
-      name: `${this.names[index]} <- ${formatAddress(socket.remoteAddress ?? '?', socket.remotePort ?? 0)}`,
+      name: `${this.names[index]} <- ${formatTcpListenAddress(socket.remoteAddress ?? '?', socket.remotePort ?? 0)}`,
       input: input.buffer,
       output: output.buffer,
     };
@@ -158,8 +158,4 @@ class ConnectionBridge {
     await this.closed;
     clearTimeout(grace);
   }
-}
-
-function formatAddress(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

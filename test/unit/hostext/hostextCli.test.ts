@@ -3,7 +3,8 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { ensureFreshBundles } from '../../support/bundles';
@@ -150,6 +151,39 @@ describe('wasip1 run --tcplisten', () => {
       `native linux: ${theirs.measured.requestsPerSecond} req/s (${theirs.measured.seconds.toFixed(2)} s), ` +
       `1,000 keep-alive requests from 16 clients after 200 to warm up`;
     t.diagnostic(figures);
+  });
+
+  test('port 0: the port the system picked is printed on stderr with its fd, and serves', async () => {
+    const wasm = await buildGoFixture('hostext_httpserver');
+    const root = mkdtempSync(path.join(tmpdir(), 'wasip1-port0-'));
+    // A directory first, so the socket's fd is 4 and the guest is told so.
+    const child = spawn(process.execPath, [cli, 'run', '--dir', root, '--tcplisten', '127.0.0.1:0', wasm, '-fd', '4'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    try {
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c));
+      let stderr = '';
+      const announced = await new Promise<string>((resolve, reject) => {
+        child.stderr.on('data', (c: Buffer) => {
+          stderr += c;
+          if (stderr.includes('\n')) resolve(stderr.slice(0, stderr.indexOf('\n')));
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code} before announcing a port: ${stderr}`)));
+      });
+      const match = /^wasip1: fd 4 listens on 127\.0\.0\.1:(\d+)$/.exec(announced);
+      assert.ok(match, announced);
+      const port = Number(match[1]);
+      assert.ok(port > 0);
+      assert.equal(await get(port, '/hello/zero'), 'hello zero #1\n');
+      await get(port, '/quit');
+      const exit = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
+      assert.equal(exit, 0);
+      assert.equal(stderr, `${announced}\n`);
+      assert.equal(stdout, 'serving\nshut down after 1 requests\n');
+    } finally {
+      clearTimeout(killer);
+      child.kill();
+    }
   });
 
   test('a bad address exits 64; one in use exits 69 before the guest starts', async () => {
