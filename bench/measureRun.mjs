@@ -1,8 +1,12 @@
 // Runs one command the way the benchmark needs: wall time from spawn until its output is drained,
 // peak RSS through GNU time (the kernel's own figure, covering worker threads too), stdin fed from
 // a pipe, stdout drained from a pipe, and a hard timeout that kills the whole process group.
+//
+// The pipes are real pipes (FIFOs), as a shell or Go's os/exec gives a program: Node's own 'pipe'
+// stdio is a UNIX socket pair, which programs see as a socket, and which no user's shell hands them.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,13 +36,23 @@ function killGroup(pid) {
  *   rssKiB?: number, stdoutBytes: number, stdoutTail: string, stderrHead: string }>}
  */
 export function measureRun({ command, args, stdinBytes, timeoutMs }) {
-  const scratch = canMeasureRss ? mkdtempSync(join(tmpdir(), 'bench-rss-')) : undefined;
-  const rssFile = scratch && join(scratch, 'rss');
+  const scratch = mkdtempSync(join(tmpdir(), 'bench-run-'));
+  const rssFile = canMeasureRss ? join(scratch, 'rss') : undefined;
   const [file, argv] = rssFile ? [gnuTime, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
+  const stdout = realPipe(join(scratch, 'stdout'), 'from child');
+  const stdin = stdinBytes ? realPipe(join(scratch, 'stdin'), 'to child') : undefined;
 
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const child = spawn(file, argv, { stdio: [stdinBytes ? 'pipe' : 'ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(file, argv, {
+      stdio: [stdin ? stdin.childEnd : stdinBytes ? 'pipe' : 'ignore', stdout?.childEnd ?? 'pipe', 'pipe'],
+      detached: true,
+    });
+    // The child has its ends now; ours would keep the pipes open (no EOF, no EPIPE) if kept.
+    if (stdin?.childEnd !== undefined) closeSync(stdin.childEnd);
+    if (stdout?.childEnd !== undefined) closeSync(stdout.childEnd);
+    const childStdout = stdout?.ourEnd ?? child.stdout;
+    const childStdin = stdin?.ourEnd ?? child.stdin;
     running.add(child.pid);
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -49,19 +63,30 @@ export function measureRun({ command, args, stdinBytes, timeoutMs }) {
     let stdoutBytes = 0;
     let stdoutTail = Buffer.alloc(0);
     let stderrHead = Buffer.alloc(0);
-    child.stdout.on('data', (chunk) => {
+    childStdout.on('data', (chunk) => {
       stdoutBytes += chunk.length;
       stdoutTail = keepTail(stdoutTail, chunk);
     });
     child.stderr.on('data', (chunk) => {
       stderrHead = keepHead(stderrHead, chunk);
     });
-    if (stdinBytes) feed(child.stdin, stdinBytes);
+    if (stdinBytes) feed(childStdin, stdinBytes);
 
     child.on('error', (error) => {
       stderrHead = keepHead(stderrHead, Buffer.from(`spawn failed: ${error.message}\n`));
     });
-    child.on('close', (exitCode, signal) => {
+    // Done when the child has exited and its output is drained (our FIFO end is not the child's stdio, so 'close' does not wait for it).
+    const exited = new Promise((resolveExit) => {
+      child.on('exit', (exitCode, signal) => resolveExit({ exitCode, signal }));
+      child.on('error', () => {
+        // Never started: nothing will close our end of its stdout.
+        childStdout.destroy();
+        resolveExit({ exitCode: null, signal: null });
+      });
+    });
+    const drained = new Promise((resolveDrain) => childStdout.once('close', resolveDrain));
+    const stderrDrained = new Promise((resolveDrain) => child.stderr.once('close', resolveDrain));
+    Promise.all([exited, drained, stderrDrained]).then(([{ exitCode, signal }]) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       clearTimeout(timer);
       running.delete(child.pid);
@@ -71,8 +96,8 @@ export function measureRun({ command, args, stdinBytes, timeoutMs }) {
         const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
         const value = Number(lines.at(-1));
         if (Number.isFinite(value) && value > 0) rssKiB = value;
-        rmSync(scratch, { recursive: true, force: true });
       }
+      rmSync(scratch, { recursive: true, force: true });
       resolve({
         seconds,
         exitCode,
@@ -95,6 +120,26 @@ function keepTail(tail, chunk) {
 /** A failing guest's first stderr lines (a Go panic's message, a host's complaint) say the most. */
 function keepHead(head, chunk) {
   return head.length >= tailBytes ? head : Buffer.concat([head, chunk]).subarray(0, tailBytes);
+}
+
+/**
+ * A FIFO at `path` opened at both ends without blocking: `childEnd` (a blocking descriptor, for the
+ * child's stdio) and `ourEnd` (a stream over a non-blocking one). undefined where there is no mkfifo.
+ */
+function realPipe(path, direction) {
+  if (spawnSync('mkfifo', [path]).status !== 0) return undefined;
+  const { O_RDONLY, O_WRONLY, O_NONBLOCK } = constants;
+  if (direction === 'from child') {
+    // A reader first, so that opening the writer does not wait for one.
+    const ours = openSync(path, O_RDONLY | O_NONBLOCK);
+    const childEnd = openSync(path, O_WRONLY);
+    return { childEnd, ourEnd: new Socket({ fd: ours, readable: true, writable: false }) };
+  }
+  const placeholder = openSync(path, O_RDONLY | O_NONBLOCK);
+  const ours = openSync(path, O_WRONLY | O_NONBLOCK);
+  const childEnd = openSync(path, O_RDONLY);
+  closeSync(placeholder);
+  return { childEnd, ourEnd: new Socket({ fd: ours, readable: false, writable: true }) };
 }
 
 /** Writes `total` bytes with back-pressure, so the pipe, not our memory, holds what the guest has not read. */
