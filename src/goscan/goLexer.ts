@@ -92,6 +92,17 @@ export function lexGo(text: string, options: GoLexOptions = {}): GoToken[] {
     });
   };
 
+  /** Counts the line breaks inside a token that may span lines, from `pos` to `stop`; true if there were any. */
+  const crossLines = (stop: number): boolean => {
+    let crossed = false;
+    for (let i = text.indexOf('\n', pos); i >= 0 && i < stop; i = text.indexOf('\n', i + 1)) {
+      line++;
+      lineStart = i + 1;
+      crossed = true;
+    }
+    return crossed;
+  };
+
   while (pos < length) {
     const c = text.charCodeAt(pos);
     if (c === CH_SPACE || c === CH_TAB || c === CH_CR) {
@@ -136,12 +147,8 @@ export function lexGo(text: string, options: GoLexOptions = {}): GoToken[] {
     if (c === CH_SLASH && text.charCodeAt(pos + 1) === CH_STAR) {
       let stop = text.indexOf('*/', pos + 2);
       stop = stop < 0 ? length : stop + 2;
-      for (let i = text.indexOf('\n', pos); i >= 0 && i < stop; i = text.indexOf('\n', i + 1)) {
-        line++;
-        lineStart = i + 1;
-        // Go treats a comment spanning lines like a newline for semicolon insertion.
-        newlineSinceCode = true;
-      }
+      // Go treats a comment spanning lines like a newline for semicolon insertion.
+      if (crossLines(stop)) newlineSinceCode = true;
       pos = stop;
       if (keepAllComments) push('blockComment', start, startLine, startColumn, firstOnLine);
       continue;
@@ -160,10 +167,7 @@ export function lexGo(text: string, options: GoLexOptions = {}): GoToken[] {
     } else if (c === CH_BACKQUOTE) {
       let stop = text.indexOf('`', pos + 1);
       stop = stop < 0 ? length : stop + 1;
-      for (let i = text.indexOf('\n', pos); i >= 0 && i < stop; i = text.indexOf('\n', i + 1)) {
-        line++;
-        lineStart = i + 1;
-      }
+      crossLines(stop);
       pos = stop;
       push('rawString', start, startLine, startColumn, firstOnLine);
     } else {
