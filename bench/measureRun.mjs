@@ -72,15 +72,14 @@ export function measureRun({ command, args, stdinBytes, timeoutMs }) {
     });
     if (stdinBytes) feed(childStdin, stdinBytes);
 
-    child.on('error', (error) => {
-      stderrHead = keepHead(stderrHead, Buffer.from(`spawn failed: ${error.message}\n`));
-    });
     // Done when the child has exited and its output is drained (our FIFO end is not the child's stdio, so 'close' does not wait for it).
     const exited = new Promise((resolveExit) => {
       child.on('exit', (exitCode, signal) => resolveExit({ exitCode, signal }));
-      child.on('error', () => {
-        // Never started: nothing will close our end of its stdout.
+      child.on('error', (error) => {
+        stderrHead = keepHead(stderrHead, Buffer.from(`spawn failed: ${error.message}\n`));
+        // Never started: nothing on the other side will close our ends of its pipes.
         childStdout.destroy();
+        childStdin?.destroy();
         resolveExit({ exitCode: null, signal: null });
       });
     });
