@@ -3,8 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { activateExtension, extensionId } from './extensionUnderTest';
+import { waitUntil } from './waitUntil';
 
-const extensionId = 'wasip1-tools.wasip1-vscode';
 // The fixture workspace has a go.mod, so this event (when declared) activates the extension at startup.
 const goWorkspaceEvent = 'workspaceContains:**/go.mod';
 
@@ -27,8 +28,7 @@ describe('extension activation', () => {
     const activationEvents = (extension.packageJSON.activationEvents ?? []) as string[];
     if (!activationEvents.includes(goWorkspaceEvent)) this.skip();
     // Nothing in the tests has called activate() yet: only the activation event can make it active.
-    const deadline = Date.now() + 15_000;
-    while (!extension.isActive && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitUntil(() => extension.isActive, 15_000, 50);
     assert.equal(extension.isActive, true, `not activated by ${goWorkspaceEvent} within 15 s`);
   });
 
@@ -62,7 +62,7 @@ describe('extension activation', () => {
   });
 
   it('registers wasip1.showGoVersion once active', async () => {
-    await vscode.extensions.getExtension(extensionId)?.activate();
+    await activateExtension();
     const commands = await vscode.commands.getCommands(true);
     const ours = commands.filter((command) => command.startsWith('wasip1.'));
     assert.ok(ours.includes('wasip1.showGoVersion'), `wasip1 commands registered: ${ours.join(', ') || '(none)'}`);

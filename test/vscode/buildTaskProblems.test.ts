@@ -5,6 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runTask } from './taskExecution';
+import { waitUntil } from './waitUntil';
 
 describe('wasip1 build task problems', () => {
   it("puts a broken package's compile errors in the Problems view", async function () {
@@ -23,13 +24,8 @@ describe('wasip1 build task problems', () => {
       const exitCode = await runTask(task);
       assert.notEqual(exitCode, 0, 'go build fails on the broken package');
       const uri = vscode.Uri.file(file);
-      const deadline = Date.now() + 10_000;
       let problems: vscode.Diagnostic[] = [];
-      while (Date.now() < deadline) {
-        problems = vscode.languages.getDiagnostics(uri);
-        if (problems.length >= 2) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitUntil(() => (problems = vscode.languages.getDiagnostics(uri)).length >= 2, 10_000);
       const lines = problems.map((d) => `${d.range.start.line + 1}: ${d.message}`).sort();
       assert.ok(lines.some((l) => /^4: .*declared and not used: unused/.test(l)), lines.join('\n'));
       assert.ok(lines.some((l) => /^5: .*undefined: undefinedCall/.test(l)), lines.join('\n'));

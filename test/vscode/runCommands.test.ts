@@ -4,14 +4,13 @@ import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runTask } from './taskExecution';
-
-const extensionId = 'wasip1-tools.wasip1-vscode';
+import { activateExtension } from './extensionUnderTest';
 
 describe('run commands, tasks and CodeLens', () => {
   const folder = () => vscode.workspace.workspaceFolders![0];
 
   before(async () => {
-    await vscode.extensions.getExtension(extensionId)?.activate();
+    await activateExtension();
   });
 
   after(() => {

@@ -5,29 +5,26 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-
-const extensionId = 'wasip1-tools.wasip1-vscode';
+import { activateExtension, extensionId } from './extensionUnderTest';
+import { waitUntil } from './waitUntil';
 
 /** The PATH a new integrated terminal's shell sees. */
 async function terminalPath(): Promise<string> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wasip1-terminal-')), 'path');
   const terminal = vscode.window.createTerminal({ name: 'wasip1 PATH probe', shellPath: '/bin/sh', shellArgs: ['-c', `printf %s "$PATH" > "${out}.part" && mv "${out}.part" "${out}"`] });
   try {
-    const deadline = Date.now() + 30_000;
-    while (!fs.existsSync(out)) {
-      if (Date.now() > deadline) throw new Error('the terminal wrote no PATH within 30 s');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    assert.ok(await waitUntil(() => fs.existsSync(out), 30_000, 50), 'the terminal wrote no PATH within 30 s');
     return fs.readFileSync(out, 'utf8');
   } finally {
     terminal.dispose();
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
   }
 }
 
 describe('integrated terminals', function () {
   before(async function () {
     if (process.platform === 'win32') this.skip();
-    await vscode.extensions.getExtension(extensionId)?.activate();
+    await activateExtension();
   });
 
   afterEach(async () => {

@@ -2,23 +2,20 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-
-const extensionId = 'wasip1-tools.wasip1-vscode';
+import { activateExtension } from './extensionUnderTest';
+import { waitUntil } from './waitUntil';
 
 async function diagnosticsOf(uri: vscode.Uri, count: number): Promise<vscode.Diagnostic[]> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'wasip1');
-    if (found.length >= count || Date.now() > deadline) return found;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  let found: vscode.Diagnostic[] = [];
+  await waitUntil(() => (found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'wasip1')).length >= count, 15_000);
+  return found;
 }
 
 describe('wasmimport diagnostics', () => {
   const file = (name: string) => vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, name));
 
   before(async () => {
-    await vscode.extensions.getExtension(extensionId)?.activate();
+    await activateExtension();
   });
 
   it('flags a WASI signature mismatch and an unknown WASI function', async () => {
@@ -61,10 +58,7 @@ describe('wasmimport diagnostics', () => {
       assert.equal(problem?.code, 'unsupported-type');
       assert.match(problem.message, /use int32 or int64/);
       await editor.edit((edit) => edit.replace(document.lineAt(5).range, 'func hostLog(ptr unsafe.Pointer, size int64)'));
-      const deadline = Date.now() + 10_000;
-      while (vscode.languages.getDiagnostics(document.uri).some((d) => d.source === 'wasip1') && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitUntil(() => !vscode.languages.getDiagnostics(document.uri).some((d) => d.source === 'wasip1'), 10_000);
       assert.deepEqual(vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'wasip1'), []);
     } finally {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');

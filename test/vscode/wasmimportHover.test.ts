@@ -2,8 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-
-const extensionId = 'wasip1-tools.wasip1-vscode';
+import { activateExtension } from './extensionUnderTest';
 
 async function hoverText(file: string, line: number, character: number): Promise<string> {
   const uri = vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, file));
@@ -14,7 +13,7 @@ async function hoverText(file: string, line: number, character: number): Promise
 
 describe('wasmimport hover', () => {
   before(async () => {
-    await vscode.extensions.getExtension(extensionId)?.activate();
+    await activateExtension();
   });
 
   it('explains a WASI import on its directive line: signature, parameters, errnos, link', async () => {

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { activateExtension } from './extensionUnderTest';
 
 interface Item {
   label: string;
@@ -12,8 +13,6 @@ interface Item {
   icon?: string;
   children?: Item[];
 }
-
-const extensionId = 'wasip1-tools.wasip1-vscode';
 
 function child(items: Item[] | undefined, label: string | RegExp): Item {
   const found = items?.find((item) => (typeof label === 'string' ? item.label === label : label.test(item.label)));
@@ -29,7 +28,7 @@ describe('wasm imports view', () => {
   const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 
   before(async () => {
-    await vscode.extensions.getExtension(extensionId)?.activate();
+    await activateExtension();
   });
 
   after(() => {
