@@ -3,7 +3,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -183,6 +183,7 @@ describe('wasip1 run --tcplisten', () => {
     } finally {
       clearTimeout(killer);
       child.kill();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 
