@@ -96,16 +96,20 @@ async function checked(program: Extract<PreparedProgram, { ok: true }>): Promise
     return program;
   } catch (error) {
     if (!(error instanceof GuestModuleError)) throw error;
-    const message = error.reason === 'imports' ? error.message + importsHint(program.bytes) : error.message;
+    const message = error.reason === 'imports' ? error.message.replace(CLI_IMPORT_ADVICE, 'supply "$1" with a host module') + importsHint(program.bytes) : error.message;
     return { ok: false, message, diagnostics: [], lines: message.split('\n') };
   }
 }
 
-/** The CLI's --import advice, said the way a debug configuration supplies host modules. */
+/** The host's advice for the command line, which means nothing to someone in an editor. */
+const CLI_IMPORT_ADVICE = /supply it with --import (\S+?)=FILE\.mjs/g;
+
+/** How an editor supplies host modules: VS Code's setting, and any launch configuration's `imports`. */
 function importsHint(bytes: Uint8Array): string {
   const modules = [...new Set(parseWasmModule(bytes).imports.map((i) => i.module).filter((m) => m !== WASI_MODULE))];
   if (!modules.length) return '';
-  return `\nIn the launch configuration, supply ${modules.length === 1 ? 'it' : 'them'} with "imports": { ${modules.map((m) => `"${m}": "./${m}.mjs"`).join(', ')} }`;
+  const example = `{ ${modules.map((m) => `"${m}": "${m}.mjs"`).join(', ')} }`;
+  return `\nSupply ${modules.length === 1 ? 'it' : 'them'} in the setting wasip1.hostModules, e.g. ${example} (files relative to the workspace folder), or with "imports" in the launch configuration.`;
 }
 
 /** One file per program in the temp directory: rebuilt in place, never littering the workspace. */

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findMainPackages } from '../gotool/goMainPackages';
+import { launchImports } from './hostModulesSetting';
 
 export const WASIP1_DEBUG_TYPE = 'wasip1';
 
@@ -23,13 +24,19 @@ function isInside(root: string, target: string): boolean {
 }
 
 export class Wasip1DebugConfigurationProvider implements vscode.DebugConfigurationProvider {
-  /** One configuration per main package of the folder: launch.json's "Add Configuration" and the dynamic list. */
+  /**
+   * One configuration per main package of the folder: the new launch.json, "Add Configuration" and
+   * the dynamic list. The debugger declares no initialConfigurations, which VS Code would add beside
+   * these. No `imports`: wasip1.hostModules reaches every launch (see resolveDebugConfigurationWithSubstitutedVariables).
+   */
   provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): vscode.DebugConfiguration[] {
     const folders = folder ? [folder] : (vscode.workspace.workspaceFolders ?? []);
     const configurations: vscode.DebugConfiguration[] = [];
     for (const f of folders) {
       if (f.uri.scheme !== 'file') continue;
-      for (const dir of findMainPackages(f.uri.fsPath, { maxFiles: 5000 })) configurations.push(configurationFor(f, dir));
+      const mains = findMainPackages(f.uri.fsPath, { maxFiles: 5000 });
+      // No main package yet: the folder itself, so a new launch.json still gets one configuration to edit.
+      for (const dir of mains.length ? mains : [f.uri.fsPath]) configurations.push(configurationFor(f, dir));
     }
     return configurations;
   }
@@ -78,6 +85,7 @@ export class Wasip1DebugConfigurationProvider implements vscode.DebugConfigurati
     configuration.buildFlags ??= go.get<string[]>('buildFlags') ?? [];
     configuration.buildTags ??= (go.get<string>('buildTags') ?? '').split(/[ ,]+/).filter(Boolean);
     configuration.goEnv ??= go.get<Record<string, string>>('toolsEnvVars') ?? {};
+    configuration.imports = launchImports(folder ?? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(configuration.program)), configuration.imports);
     return configuration;
   }
 }

@@ -3,7 +3,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findMainPackages } from '../gotool/goMainPackages';
+import { executableBaseName } from '../gotool/wasip1Build';
 import { findWorkspaceGo } from './goToolchain';
+import { hostModulesEnvironmentValue } from './hostModulesSetting';
 import { hostExecEnvironment } from './hostPaths';
 
 export const WASIP1_TASK_TYPE = 'wasip1';
@@ -28,8 +30,7 @@ function goBuildSettings(folder: vscode.WorkspaceFolder): { flags: string[]; tag
 
 function defaultOutput(folder: vscode.WorkspaceFolder, pkg: string): string {
   const configured = vscode.workspace.getConfiguration('wasip1', folder).get<string>('buildOutputDirectory') || 'bin/wasip1';
-  const base = pkg === '.' || pkg === './' ? path.basename(folder.uri.fsPath) : path.basename(pkg);
-  return path.join(configured, `${base}.wasm`);
+  return path.join(configured, `${executableBaseName(path.resolve(folder.uri.fsPath, pkg))}.wasm`);
 }
 
 async function toTask(folder: vscode.WorkspaceFolder, definition: Wasip1TaskDefinition, go: string, matcher: string): Promise<vscode.Task> {
@@ -40,9 +41,14 @@ async function toTask(folder: vscode.WorkspaceFolder, definition: Wasip1TaskDefi
   let args: string[];
   let name: string;
   if (definition.command === 'test') {
-    // go test runs each test binary through go_wasip1_wasm_exec found on PATH: ours.
+    // go test runs each test binary through go_wasip1_wasm_exec found on PATH: ours, which hands
+    // WASIP1_IMPORT (the wasip1.hostModules setting) to the host.
     Object.assign(env, hostExecEnvironment());
-    args = ['test', ...flags, definition.package];
+    const imports = hostModulesEnvironmentValue(folder);
+    if (imports && env.WASIP1_IMPORT === undefined) env.WASIP1_IMPORT = imports;
+    // -v lists passing tests too; -fullpath makes a test's file:line absolute (go prints it relative
+    // to the package's own directory, which no problem matcher can know for ./...).
+    args = ['test', '-v', '-fullpath', ...flags, definition.package];
     name = `test ${definition.package}`;
   } else {
     const output = definition.output ?? defaultOutput(folder, definition.package);
@@ -55,12 +61,15 @@ async function toTask(folder: vscode.WorkspaceFolder, definition: Wasip1TaskDefi
     name,
     WASIP1_TASK_TYPE,
     new vscode.ProcessExecution(go, args, { cwd: folder.uri.fsPath, env }),
-    matcher,
+    definition.command === 'test' ? TEST_PROBLEM_MATCHER : matcher,
   );
   task.group = definition.command === 'test' ? vscode.TaskGroup.Test : vscode.TaskGroup.Build;
   task.detail = `GOOS=wasip1 GOARCH=wasm go ${args.join(' ')}`;
   return task;
 }
+
+/** Ours for tests: it takes both the absolute paths of -fullpath and compile errors' relative ones. */
+const TEST_PROBLEM_MATCHER = '$wasip1-go';
 
 /** vscode-go's $go matcher when the Go extension is there; our identical one otherwise. */
 function problemMatcher(): string {

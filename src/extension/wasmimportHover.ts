@@ -7,7 +7,8 @@ import { scanGoSource, type GoSourceScan, type WasmDirective } from '../goscan/w
 import { wasmimportHoverMarkdown } from '../goscan/wasmimportHover';
 import { goTypeScopeForFile } from '../goscan/wasmimportTypes';
 import { fileInWasip1Build } from '../goscan/wasip1FileSelection';
-import { configuredHostModules, wasmimportWorkspaceIndex, type WasmimportWorkspaceIndex } from './wasmimportWorkspaceIndex';
+import { configuredHostModules } from './hostModulesSetting';
+import { wasmimportWorkspaceIndex, type WasmimportWorkspaceIndex } from './wasmimportWorkspaceIndex';
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
 

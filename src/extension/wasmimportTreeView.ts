@@ -8,7 +8,8 @@ import type { GoSourceRange } from '../goscan/goTypeSyntax';
 import type { IndexedDirective } from '../goscan/wasmimportIndex';
 import { describeResolution, resolveWasmImport, type HostModuleMap, type WasmImportResolution } from '../goscan/wasmimportResolution';
 import { parseWasmModule } from '../wasm/moduleReader';
-import { configuredHostModules, wasmimportWorkspaceIndex, type StandardLibraryScan, type WasmimportWorkspaceIndex } from './wasmimportWorkspaceIndex';
+import { configuredHostModules } from './hostModulesSetting';
+import { wasmimportWorkspaceIndex, type StandardLibraryScan, type WasmimportWorkspaceIndex } from './wasmimportWorkspaceIndex';
 
 export const WASMIMPORT_VIEW_ID = 'wasip1.wasmimports';
 const SHOWING_STANDARD_LIBRARY = 'wasip1.wasmimports.showingStandardLibrary';

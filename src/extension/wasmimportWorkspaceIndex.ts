@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { WasmimportIndex, type IndexedGoFile } from '../goscan/wasmimportIndex';
 import type { GoLanguageVersion as GoVersion } from '../gotool/goVersion';
-import type { HostModuleMap } from '../goscan/wasmimportResolution';
 import { findWorkspaceGo } from './goToolchain';
 
 /** Used when no Go is found: the rules of the newest release, so nothing valid is flagged. */
@@ -27,10 +26,6 @@ export interface StandardLibraryScan {
 
 export function configuredBuildTags(folder?: vscode.WorkspaceFolder): string[] {
   return (vscode.workspace.getConfiguration('go', folder).get<string>('buildTags') ?? '').split(/[ ,]+/).filter(Boolean);
-}
-
-export function configuredHostModules(scope?: vscode.Uri): HostModuleMap {
-  return vscode.workspace.getConfiguration('wasip1', scope).get<Record<string, string>>('hostModules') ?? {};
 }
 
 async function goFilesUnder(dir: string, out: string[]): Promise<void> {

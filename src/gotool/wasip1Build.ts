@@ -173,3 +173,23 @@ function findUpward(startDir: string, name: string): string | undefined {
     dir = parent;
   }
 }
+
+/**
+ * The file name `go build` gives a main package's binary, without extension: the last element of
+ * its import path. For a module's root that is the module path's (a major version suffix such as
+ * /v2 skipped, as go does), not the folder's name; for any other directory, the directory's name.
+ */
+export function executableBaseName(packageDir: string): string {
+  let text: string | undefined;
+  try {
+    text = readFileSync(path.join(packageDir, 'go.mod'), 'utf8');
+  } catch {
+    return path.basename(packageDir);
+  }
+  const modulePath = /^\s*module\s+"?([^\s"]+)"?/m.exec(text)?.[1];
+  if (!modulePath) return path.basename(packageDir);
+  const elements = modulePath.split('/');
+  let last = elements.pop() ?? '';
+  if (/^v[0-9]+$/.test(last) && elements.length) last = elements.pop() ?? last;
+  return last || path.basename(packageDir);
+}

@@ -3,29 +3,7 @@
 // code reach VS Code.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-
-interface ObservedSession {
-  output: string;
-  exitCode?: number;
-}
-
-function observeNextSession(): { observed: ObservedSession; ended: Promise<void>; dispose(): void } {
-  const observed: ObservedSession = { output: '' };
-  let finish!: () => void;
-  const ended = new Promise<void>((resolve) => (finish = resolve));
-  const registration = vscode.debug.registerDebugAdapterTrackerFactory('wasip1', {
-    createDebugAdapterTracker: () => ({
-      onDidSendMessage: (message: { type: string; event?: string; body?: { category?: string; output?: string; exitCode?: number } }) => {
-        if (message.type !== 'event') return;
-        if (message.event === 'output' && message.body?.category !== 'telemetry') observed.output += message.body?.output ?? '';
-        if (message.event === 'exited') observed.exitCode = message.body?.exitCode;
-        if (message.event === 'terminated') finish();
-      },
-      onExit: () => finish(),
-    }),
-  });
-  return { observed, ended, dispose: () => registration.dispose() };
-}
+import { observeNextSession } from './sessionObserver';
 
 describe('wasip1 debug sessions', () => {
   it('runs the workspace main package without debugging and reports its output and exit code', async function () {

@@ -1,4 +1,4 @@
-// Run and build entry points: the wasip1 tasks, a build task writing a module, the CodeLens above func main.
+// Run and build entry points: the wasip1 tasks, a build task writing a module named after the package (example.com/hello), the CodeLens above func main.
 import * as assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -24,7 +24,7 @@ describe('run commands, tasks and CodeLens', () => {
 
   it('builds a .wasm with the build task', async () => {
     const [build] = (await vscode.tasks.fetchTasks({ type: 'wasip1' })).filter((t) => t.name === 'build .');
-    const wasm = path.join(folder().uri.fsPath, 'bin', 'wasip1', 'workspace.wasm');
+    const wasm = path.join(folder().uri.fsPath, 'bin', 'wasip1', 'hello.wasm');
     rmSync(wasm, { force: true });
     const exitCode = await runTask(build);
     assert.equal(exitCode, 0);

@@ -84,10 +84,10 @@ describe('wasm imports view', () => {
       'wasip1.build', vscode.Uri.file(path.join(folder(), 'main.go')));
     assert.equal(result?.exitCode, 0, 'the build command succeeds');
     assert.ok(result.wasmPath && existsSync(result.wasmPath), `module written: ${result.wasmPath}`);
-    assert.equal(path.relative(folder(), result.wasmPath), path.join('bin', 'wasip1', 'workspace.wasm'));
+    assert.equal(path.relative(folder(), result.wasmPath), path.join('bin', 'wasip1', 'hello.wasm'));
 
     await vscode.commands.executeCommand('wasip1.showBuiltModule', vscode.Uri.file(result.wasmPath));
-    const built = child(await snapshot(), 'Built module: workspace.wasm');
+    const built = child(await snapshot(), 'Built module: hello.wasm');
     const imports = child(built.children, /^Imports \(/);
     const fdWrite = child(imports.children, 'wasi_snapshot_preview1.fd_write');
     assert.equal(fdWrite.icon, 'pass');
