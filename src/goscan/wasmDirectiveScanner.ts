@@ -191,7 +191,7 @@ export function scanGoSource(text: string): GoSourceScan {
   return scan;
 }
 
-function readBuildConstraint(token: GoToken): GoBuildConstraint {
+export function readBuildConstraint(token: GoToken): GoBuildConstraint {
   const expression = token.text.slice('//go:build'.length).trim();
   const range = tokenRange(token, token);
   try {
