@@ -36,6 +36,8 @@ const exceptionFilters: DebugProtocol.ExceptionBreakpointsFilter[] = [
 
 /** Custom request: `{ text?: string, end?: boolean }` — text goes to the program's stdin, end closes it. */
 export const STDIN_REQUEST = 'wasip1.stdin';
+/** Said when the program first reads stdin from the Debug Console: how to send input, and how to end it. */
+const STDIN_HINT = 'The program reads stdin: type a line in the Debug Console to send it; Ctrl+D there (or "wasip1: Send end of input") ends the input.\n';
 
 interface LaunchRequestArguments extends DebugProtocol.LaunchRequestArguments, Wasip1LaunchArguments {}
 
@@ -79,6 +81,10 @@ export class Wasip1DebugSession extends LoggingDebugSession {
       this.sendEvent(new BreakpointEvent('changed', bp));
     });
     runtime.on('ended', (end) => this.onEnded(end));
+    runtime.on('readsStdin', () => {
+      // In a terminal, typing and Ctrl+D already work as in any shell.
+      if (!this.terminal) this.sendEvent(new OutputEvent(STDIN_HINT, 'console'));
+    });
     return runtime;
   }
 
@@ -115,7 +121,7 @@ export class Wasip1DebugSession extends LoggingDebugSession {
     }
     const failure = await this.startProgram(args, this.configured);
     if (failure) {
-      this.sendErrorResponse(response, { ...failure, showUser: true });
+      this.sendErrorResponse(response, { showUser: true, ...failure });
       this.sendEvent(new TerminatedEvent());
       return;
     }
@@ -144,7 +150,7 @@ export class Wasip1DebugSession extends LoggingDebugSession {
     this.runtime = this.createRuntime();
     const failure = await this.startProgram(launch, Promise.resolve());
     if (failure) {
-      this.sendErrorResponse(response, { ...failure, showUser: true });
+      this.sendErrorResponse(response, { showUser: true, ...failure });
       this.sendEvent(new TerminatedEvent());
       return;
     }
@@ -152,7 +158,7 @@ export class Wasip1DebugSession extends LoggingDebugSession {
   }
 
   /** Builds, opens the terminal if asked, starts; resolves once the guest runs, or with why it cannot. */
-  private async startProgram(args: LaunchRequestArguments, configured: Promise<void>): Promise<{ id: number; format: string } | undefined> {
+  private async startProgram(args: LaunchRequestArguments, configured: Promise<void>): Promise<{ id: number; format: string; showUser?: boolean } | undefined> {
     let prepared;
     try {
       prepared = await this.runtime.prepare(args);
@@ -165,7 +171,8 @@ export class Wasip1DebugSession extends LoggingDebugSession {
     this.sendEvent(new Event(BUILD_DIAGNOSTICS_EVENT, { program: args.program, diagnostics }));
     if (!prepared.ok) {
       for (const line of prepared.lines) this.sendEvent(new OutputEvent(line + '\n', 'stderr'));
-      return { id: 1002, format: prepared.message };
+      // Compile errors are in Problems and the Debug Console already: no dialog on top of them.
+      return { id: 1002, format: prepared.message, ...(diagnostics.length ? { showUser: false } : {}) };
     }
     await Promise.race([configured, new Promise((resolve) => setTimeout(resolve, CONFIGURATION_TIMEOUT_MS))]);
     const terminal = args.console === 'integratedTerminal' || args.console === 'externalTerminal' ? await this.openTerminal(args, args.console) : undefined;
@@ -495,9 +502,12 @@ export class Wasip1DebugSession extends LoggingDebugSession {
       case 'error':
         this.sendEvent(new OutputEvent(`Cannot run ${this.launchArgs?.program ?? 'the program'}: ${end.message}\n`, 'stderr'));
         break;
-      case 'stopped':
-        this.sendEvent(new OutputEvent('Process terminated\n', 'console'));
+      case 'stopped': {
+        // The status a shell would show for the signal that ended it: 143 (SIGTERM) from Stop, 130 (SIGINT) from Ctrl+C.
+        const { code } = this.terminalExit(end);
+        this.sendEvent(new OutputEvent(`Process terminated ${this.interrupted ? 'by Ctrl+C' : 'by the debugger'} (exit status ${code})\n`, 'console'));
         break;
+      }
     }
     this.sendEvent(new TerminatedEvent());
   }

@@ -32,6 +32,8 @@ export interface Wasip1RuntimeEvents {
   breakpointProblem: [id: number, message: string];
   /** The guest ended; `exited` carries its exit code when it had one. */
   ended: [end: GuestEnd];
+  /** The guest read stdin for the first time (said once per run, so the user learns how to end the input). */
+  readsStdin: [];
 }
 
 export interface StartOptions {
@@ -54,6 +56,8 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   private cells: WakeCells | undefined;
   private pumps: OutputPump[] = [];
   private stdin: InputPump | undefined;
+  /** Set until the guest first asks for stdin. */
+  private stdinNotYetWanted: SharedRing | undefined;
   private nextRequestId = 1;
   private readonly pending = new Map<number, { resolve: (body: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   private ended = false;
@@ -88,6 +92,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       new OutputPump(stderrRing, cells, stdio ? (bytes) => stdio('stderr', bytes) : textSink((text) => this.emit('output', 'stderr', text))),
     ];
     this.stdin = new InputPump(stdinRing, cells);
+    this.stdinNotYetWanted = stdinRing;
     const listeners = launch.tcplisten?.length
       ? (this.tcpListeners = new TcpListeners(launch.tcplisten.map(parseTcpListenAddress), cells, DEFAULT_RING_BYTES))
       : undefined;
@@ -267,6 +272,11 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       const seen = cells.mainGeneration();
       this.pumpOutput();
       this.stdin?.pump();
+      // The ring's first read wakes this loop (markWanted).
+      if (this.stdinNotYetWanted?.wanted) {
+        this.stdinNotYetWanted = undefined;
+        this.emit('readsStdin');
+      }
       await cells.waitInMain(seen);
     }
   }

@@ -1,6 +1,7 @@
 // The extension's entry: each feature registers itself from its own file.
 import * as vscode from 'vscode';
 import { registerBuildDiagnostics } from './buildDiagnostics';
+import { registerEndOfInput } from './endOfInput';
 import { registerGoToolchainCommands } from './goToolchain';
 import { registerWasip1DebugAdapter } from './wasip1DebugAdapter';
 import { registerWasip1DebugConfigurations } from './wasip1DebugConfiguration';
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): Wasip1ExtensionApi {
   registerWasip1DebugConfigurations(context);
   registerWasip1DebugAdapter(context);
   registerBuildDiagnostics(context);
+  registerEndOfInput(context);
   registerWasmimportTreeView(context);
   registerWasmimportHover(context);
   registerWasmimportDiagnostics(context);
