@@ -7,7 +7,7 @@ import { formatWasmValue } from '../wasi/reactor';
 import { checkPreopen, signaturesOf } from '../wasi/runner/guestSession';
 import { tuneWasmEngine } from '../wasi/runner/engineTuning';
 import { formatTcpListenAddress } from '../wasi/runner/tcpListenAddress';
-import { ThisThreadRun } from '../wasi/runner/runInThisThread';
+import { stackSizeFlagKib, ThisThreadRun } from '../wasi/runner/runInThisThread';
 import type { ListeningAddress, RunResult } from '../wasi/runner/runWasi';
 import { guestModeFor } from '../wasi/runner/workerProtocol';
 
@@ -58,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const hostModules = options.importModules.map((m) => m.module);
   const mode = guestModeFor(options.invoke);
+  const preparation = { hostModules, interfaceOnly: true, entry: options.invoke ? 'export' : 'command' } as const;
   const inThisThread =
     options.tcpListen.length === 0 && options.stackSizeMb === undefined && process.env.WASIP1_IN_WORKER !== '1'
       ? ThisThreadRun.prepare({ args: options.args, env: options.env, preopens: options.preopens, importModules: options.importModules, mode })
@@ -65,8 +66,8 @@ async function main(argv: string[]): Promise<number> {
   if (inThisThread instanceof ThisThreadRun) {
     try {
       for (const preopen of options.preopens) checkPreopen(preopen);
-      const { module, parsed } = await prepareGuestModule(bytes, options.module, {}, { hostModules, interfaceOnly: true });
-      return exitStatusOf(await inThisThread.run({ module, ...signaturesOf(parsed) }), options.module);
+      const { module, parsed } = await prepareGuestModule(bytes, options.module, {}, preparation);
+      return exitStatusOf(await inThisThread.run({ module, ...signaturesOf(parsed) }), options.module, mainThreadStackMb());
     } catch (error) {
       if (!(error instanceof GuestModuleError)) return exitStatusOf({ kind: 'error', message: (error as Error).message }, options.module);
       return reportModuleProblem(error);
@@ -79,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
   // The worker thread starts first and boots (~20 ms) while the module is parsed and compiled
   // here, a microtask later. With host modules, the import check runs once they are loaded (in the
   // guest's worker).
-  const preparing = Promise.resolve().then(() => prepareGuestModule(bytes, options.module, {}, { hostModules, interfaceOnly: true }));
+  const preparing = Promise.resolve().then(() => prepareGuestModule(bytes, options.module, {}, preparation));
   const guest = runWasi({
     module: preparing,
     importModules: options.importModules,
@@ -108,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
     guest.stop();
   });
   const result = await guest.done;
-  return interrupted ? ExitStatus.interrupted : exitStatusOf(result, options.module);
+  return interrupted ? ExitStatus.interrupted : exitStatusOf(result, options.module, options.stackSizeMb);
 }
 
 /**
@@ -131,10 +132,24 @@ function announcePickedPorts(listening: Promise<readonly ListeningAddress[]>, re
 /** One line for a module that cannot run (not wasm, malformed, imports nobody supplies) and its exit status. */
 function reportModuleProblem(error: GuestModuleError): number {
   process.stderr.write(`wasip1: ${error.message}\n`);
-  return error.reason === 'imports' ? ExitStatus.unsatisfiedImports : ExitStatus.badModule;
+  switch (error.reason) {
+    case 'imports':
+      return ExitStatus.unsatisfiedImports;
+    case 'reactor':
+      return ExitStatus.usage;
+    default:
+      return ExitStatus.badModule;
+  }
 }
 
-function exitStatusOf(result: RunResult, module: string): number {
+/** The guest's stack on this thread: what bin/wasip1 gave node with --stack-size, in MiB. */
+function mainThreadStackMb(): number | undefined {
+  const kib = stackSizeFlagKib(process.execArgv);
+  return kib === undefined ? undefined : Math.round(kib / 1024);
+}
+
+/** `stackMb`: the stack the guest had, when known, for the advice after a stack overflow. */
+function exitStatusOf(result: RunResult, module: string, stackMb?: number): number {
   switch (result.kind) {
     case 'exit':
       // --invoke: one line per result, as wasmtime prints them.
@@ -142,7 +157,11 @@ function exitStatusOf(result: RunResult, module: string): number {
       return result.code;
     case 'trap': {
       const where = result.functions.length ? ` in ${result.functions[0]}` : '';
-      process.stderr.write(`wasip1: ${module} trapped (${result.trapKind}): ${result.detail}${where}\n`);
+      const advice =
+        result.trapKind === 'stack-overflow'
+          ? ` (${stackMb === undefined ? 'for a deeper stack' : `it had ${stackMb} MiB of stack; for more`}, run it with --stack-size MIB)`
+          : '';
+      process.stderr.write(`wasip1: ${module} trapped (${result.trapKind}): ${result.detail}${where}${advice}\n`);
       return ExitStatus.trap;
     }
     case 'stopped':

@@ -148,20 +148,22 @@ Options:
   --env NAME=VALUE      Set an environment variable for the module. Repeatable.
   --env NAME            Pass the host's value of NAME, if it is set.
   --stack-size MIB      Run the module in a worker thread with this much stack
-                        (default: on the main thread with 7 MiB when wasip1 is
-                        started as a command, else in a worker with 16). Go
-                        needs a deep stack.
+                        (default: 16 MiB, on the main thread when wasip1 is
+                        started as a command, else in a worker). Go needs a
+                        deep stack: raise it when a module traps with
+                        "call stack exhausted".
   --import MODULE=FILE  Supply the import module MODULE (a //go:wasmimport module
                         of your own) from the ES module FILE, whose default export
                         is (host) => ({ name(...args) { ... } }); see
                         types/wasip1-host.d.ts. Repeatable.
+                        WASIP1_IMPORT=MODULE=FILE[:MODULE=FILE...] in the
+                        environment does the same (for go run and go test).
   --invoke NAME         Call the export NAME of a reactor (Go: -buildmode=c-shared,
                         //go:wasmexport) after _initialize, instead of running
                         _start. ARGS are its arguments, parsed by its wasm
                         signature (i32, i64, f32, f64); the results are printed,
-                        one per line.
-                        WASIP1_IMPORT=MODULE=FILE[:MODULE=FILE...] in the
-                        environment does the same (for go run and go test).
+                        one per line. A reactor run without --invoke is
+                        refused with the list of its exports.
   --tcplisten HOST:PORT Preopen a listening TCP socket for the module (Go:
                         net.FileListener(os.NewFile(3, ""))). Repeatable; sockets
                         take the fds after the --dir preopens. With port 0 the
@@ -169,7 +171,8 @@ Options:
   -h, --help            Show this help.
 
 Exit status: the module's own exit code; otherwise
-  64 bad command line or --invoke   65 not a valid WASI preview 1 module
+  64 bad command line or --invoke   65 not a WASI preview 1 command (or
+                                       reactor, with --invoke)
   66 module not readable            69 imports nothing supplies, a host module
                                        that cannot be loaded, or a socket that
                                        cannot be bound

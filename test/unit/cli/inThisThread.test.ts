@@ -145,6 +145,27 @@ describe('wasip1 run on the main thread', () => {
     }
   });
 
+  test('the command recurses as deep as the worker: bin/wasip1 raises the soft stack limit for its 16 MiB', async () => {
+    const recursion = await buildGoFixture('cli_recursion');
+    // 850,000 frames of main.descend need about 15 MiB: they trapped on the main thread's old 7 MiB.
+    // A soft limit of 8 MiB (the usual default) is raised by bin/wasip1 itself. stdin is a shell
+    // pipe (spawnSync's own is a socket, which sends the guest to a worker).
+    for (const start of ['ulimit -S -s 8192; true | "$W"', `true | "${process.execPath}" "$W"`]) {
+      const run = sh(`${start} run "${recursion}" 850000`);
+      assert.equal(run.status, 0, `${start}: ${run.stderr}`);
+      assert.equal(run.stdout, '850000\n');
+    }
+    // Where the hard limit forbids it, the command takes what the limit holds (or a worker below 4 MiB).
+    const capped = sh(`ulimit -s 10240; true | "$W" run "${recursion}" 400000`);
+    assert.equal(capped.status, 0, capped.stderr);
+    assert.equal(capped.stdout, '400000\n');
+    const overflow = sh(`true | "$W" run "${recursion}" 5000000`);
+    assert.equal(overflow.status, 134);
+    assert.match(overflow.stderr, /trapped \(stack-overflow\): call stack exhausted in main\.descend \(it had 16 MiB of stack; for more, run it with --stack-size MIB\)\n$/);
+    const deeper = sh(`true | "$W" run --stack-size 8 "${recursion}" 5000000`);
+    assert.match(deeper.stderr, /it had 8 MiB of stack; for more, run it with --stack-size MIB/);
+  });
+
   test('a file given as stdin keeps its offset shared with the shell', () => {
     writeFileSync(path.join(work, 'lines.txt'), 'a\nb\n');
     const run = sh('{ "$W" run "$S"; cat; } < "$T/lines.txt"');
