@@ -3,9 +3,11 @@
 import { parseWasmModule, type WasmModule } from '../wasm/moduleReader';
 import { formatFuncType, type FuncType } from '../wasm/wasmTypes';
 import { WasmFormatError } from '../wasm/wasmFormatError';
+import { describeCallableExports, type ExportSummary } from './reactor';
 import { wasiFunctionByName, wasmSignature, WASI_MODULE } from './spec/catalogue';
 
-export type GuestModuleProblem = 'not-wasm' | 'component' | 'malformed' | 'imports';
+/** 'reactor': a reactor given to something that runs commands (the fix is on the command line). */
+export type GuestModuleProblem = 'not-wasm' | 'component' | 'malformed' | 'imports' | 'not-command' | 'reactor';
 
 export class GuestModuleError extends Error {
   constructor(readonly reason: GuestModuleProblem, message: string) {
@@ -47,6 +49,12 @@ export interface PrepareOptions {
    * once V8 has rejected the module.
    */
   interfaceOnly?: boolean;
+  /**
+   * How the module will be entered: 'command' needs `_start`, 'export' (--invoke, a reactor) only
+   * memory. Checked here so that a module that cannot be entered is refused with its file's name
+   * before anything runs. Omitted: not checked.
+   */
+  entry?: 'command' | 'export';
 }
 
 /**
@@ -82,11 +90,32 @@ export async function prepareGuestModule(
     }
     throw new GuestModuleError('malformed', `${displayName} is not a valid wasm module: ${(error as Error).message}`);
   }
+  if (options.entry) checkEntryPoints(parsed.exports, displayName, options.entry);
   if (!options.hostModules?.length) {
     const problems = listImportProblems(parsed.imports, supplied);
     if (problems.length) throw new GuestModuleError('imports', describeImportProblems(displayName, problems));
   }
   return { module, parsed };
+}
+
+/**
+ * A WASI module exports its memory (the host reads and writes the guest's buffers there) and, to be
+ * run, `_start`; a reactor exports `_initialize` and is entered through its other exports.
+ */
+function checkEntryPoints(exports: readonly ExportSummary[], displayName: string, entry: 'command' | 'export'): void {
+  const exported = (name: string, kind: string) => exports.some((e) => e.name === name && e.kind === kind);
+  const lacksStart = entry === 'command' && !exported('_start', 'func');
+  if (lacksStart && exported('_initialize', 'func') && exported('memory', 'memory')) {
+    throw new GuestModuleError(
+      'reactor',
+      `${displayName} is a reactor (it exports _initialize, not _start): call one of its exports with --invoke NAME [ARGS...]; ${describeCallableExports(exports)}`,
+    );
+  }
+  const missing = [...(lacksStart ? ['a _start function'] : []), ...(exported('memory', 'memory') ? [] : ['its memory (as "memory")'])];
+  if (missing.length) {
+    const what = entry === 'command' ? 'a WASI command' : 'a WASI module';
+    throw new GuestModuleError('not-command', `${displayName} is not ${what}: it does not export ${missing.join(' or ')}`);
+  }
 }
 
 /** Our reader's complaint as the GuestModuleError that says what the file is; anything else is rethrown. */

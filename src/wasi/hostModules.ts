@@ -11,6 +11,7 @@ import { GuestTrap, wasmFunctionsOnStack } from './guestTrap';
 import { createHostApi, type HostModuleSurroundings } from './hostModuleApi';
 import type { ImportSummary, SuppliedFunctions } from './guestModule';
 import { hostErrorCode } from './spec/errno';
+import { syntaxErrorPlace } from './syntaxErrorPlace';
 import { ProcExit } from './wasiError';
 
 /** A host module file and the import module it supplies (`--import MODULE=FILE`). */
@@ -57,7 +58,8 @@ async function loadOne(source: HostModuleSource, around: HostModuleSurroundings)
     if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(path.resolve(source.file))) {
       throw new HostModuleLoadError(`${where}: the file does not exist`);
     }
-    throw new HostModuleLoadError(`${where} cannot be loaded: ${oneLine(error)}`);
+    const place = error instanceof SyntaxError ? syntaxErrorPlace(source.file) : undefined;
+    throw new HostModuleLoadError(`${where} cannot be loaded: ${oneLine(error)}${place ? ` (at ${place})` : ''}`);
   }
   const factory = namespace.default;
   if (typeof factory !== 'function') {
@@ -137,6 +139,13 @@ function wrapHostFunction(qualified: string, file: string, fn: Function, type: F
       return BigInt(result);
     }
     if (single !== 'i64' && typeof result === 'bigint') return Number(result);
+    // wasm would turn a string or an object into 0 (i32) or NaN (f64) without a word.
+    if (typeof result !== 'number' && typeof result !== 'bigint' && typeof result !== 'boolean') {
+      throw fault(`${qualified} returned ${describeValue(result)}, but the guest expects ${single}`);
+    }
+    if (single === 'i32' && typeof result === 'number' && !Number.isInteger(result)) {
+      throw fault(`${qualified} returned ${result} for an i32 result: not an integer`);
+    }
     return result;
   };
 }

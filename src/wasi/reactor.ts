@@ -27,6 +27,9 @@ export function describeCallableExports(exports: readonly ExportSummary[]): stri
 
 /** The function export called `name`, or an InvokeError listing the exports there are. */
 export function findCallableExport(exports: readonly ExportSummary[], name: string): ExportSummary {
+  // Calling _initialize again re-runs Go's runtime set-up on a live runtime, which then dies.
+  if (name === '_initialize') throw new InvokeError(`"_initialize" is not called by name: it runs once, before the first call; ${describeCallableExports(exports)}`);
+  if (name === '_start') throw new InvokeError(`"_start" is a command's entry point, run without --invoke; ${describeCallableExports(exports)}`);
   const found = exports.find((e) => e.name === name);
   if (!found) throw new InvokeError(`the module has no export "${name}"; ${describeCallableExports(exports)}`);
   if (!isFunction(found)) throw new InvokeError(`the export "${name}" is a ${found.kind}, not a function; ${describeCallableExports(exports)}`);
