@@ -9,9 +9,12 @@ import type { ImportsAttribute } from '../debug/launchHostModules';
 
 export const HOST_MODULES_SETTING = 'wasip1.hostModules';
 
-/** The setting as written (files relative to the workspace folder): what the views and hovers show. */
+/**
+ * The setting as written (files relative to the workspace folder): what the views and hovers show.
+ * It is resource-scoped; no scope (null) reads the workspace's value, as VS Code asks to be told.
+ */
 export function configuredHostModules(scope?: vscode.Uri | vscode.WorkspaceFolder): HostModuleMap {
-  return vscode.workspace.getConfiguration('wasip1', scope).get<Record<string, string>>('hostModules') ?? {};
+  return vscode.workspace.getConfiguration('wasip1', scope ?? null).get<Record<string, string>>('hostModules') ?? {};
 }
 
 /**

@@ -3,10 +3,14 @@
 import { existsSync, promises as fs, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { findMainPackages } from '../gotool/goMainPackages';
 import { compareBuiltModule, type BuiltImport, type BuiltModuleComparison } from '../goscan/builtModuleComparison';
 import type { GoSourceRange } from '../goscan/goTypeSyntax';
 import type { IndexedDirective } from '../goscan/wasmimportIndex';
 import { describeResolution, resolveWasmImport, type HostModuleMap, type WasmImportResolution } from '../goscan/wasmimportResolution';
+import { wasiSignatureMismatch } from '../goscan/wasmimportDiagnostics';
+import { checkWasmSignature, goTypeScopeForFile } from '../goscan/wasmimportTypes';
+import type { WasiFunctionSpec } from '../wasi/spec/catalogue';
 import { parseWasmModule } from '../wasm/moduleReader';
 import { configuredHostModules } from './hostModulesSetting';
 import { wasmimportWorkspaceIndex, type StandardLibraryScan, type WasmimportWorkspaceIndex } from './wasmimportWorkspaceIndex';
@@ -35,6 +39,12 @@ export interface WasmimportTreeSnapshotItem {
   tooltip?: string;
   icon?: string;
   children?: WasmimportTreeSnapshotItem[];
+}
+
+/** What decides an import's icon: who supplies it, and for WASI's, whether the func's signature is WASI's. */
+interface ImportVerdicts {
+  hostModules: HostModuleMap;
+  wasiMismatch(d: IndexedDirective, spec: WasiFunctionSpec): string | undefined;
 }
 
 const colored = (id: string, color: string): vscode.ThemeIcon => new vscode.ThemeIcon(id, new vscode.ThemeColor(color));
@@ -72,7 +82,7 @@ function relativeLocation(d: IndexedDirective, base?: string): string {
   return `${shown}:${d.location.start.line + 1}`;
 }
 
-function directiveNode(d: IndexedDirective, hostModules: HostModuleMap, idPrefix: string, base?: string): TreeNode {
+function directiveNode(d: IndexedDirective, verdicts: ImportVerdicts, idPrefix: string, base?: string): TreeNode {
   const where = relativeLocation(d, base);
   const tooltip = new vscode.MarkdownString(undefined, true);
   tooltip.appendCodeblock(`${d.directive.text}\n${d.goSignature}`, 'go');
@@ -81,9 +91,11 @@ function directiveNode(d: IndexedDirective, hostModules: HostModuleMap, idPrefix
     icon = new vscode.ThemeIcon('export');
     tooltip.appendMarkdown(`Exported to the host as \`${d.name}\`.`);
   } else {
-    const resolution = resolveWasmImport(d.module!, d.name!, hostModules);
-    icon = resolutionIcon(resolution);
-    tooltip.appendMarkdown(describeResolution(d.module!, d.name!, resolution));
+    const resolution = resolveWasmImport(d.module!, d.name!, verdicts.hostModules);
+    const mismatch = resolution.kind === 'wasi-host' ? verdicts.wasiMismatch(d, resolution.spec) : undefined;
+    // The same verdict as the diagnostics: a WASI name with the wrong signature does not link.
+    icon = mismatch ? colored('error', 'list.errorForeground') : resolutionIcon(resolution);
+    tooltip.appendMarkdown(mismatch ?? describeResolution(d.module!, d.name!, resolution));
   }
   if (!d.inWasip1Build) {
     icon = new vscode.ThemeIcon('circle-slash');
@@ -100,7 +112,7 @@ function directiveNode(d: IndexedDirective, hostModules: HostModuleMap, idPrefix
   };
 }
 
-function importGroups(directives: IndexedDirective[], hostModules: HostModuleMap, idPrefix: string, base?: string): TreeNode[] {
+function importGroups(directives: IndexedDirective[], verdicts: ImportVerdicts, idPrefix: string, base?: string): TreeNode[] {
   const modules = new Map<string, IndexedDirective[]>();
   for (const d of directives) {
     if (d.kind !== 'wasmimport' || d.module === undefined || d.name === undefined) continue;
@@ -109,12 +121,12 @@ function importGroups(directives: IndexedDirective[], hostModules: HostModuleMap
   return [...modules.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([module, list]) => ({
     id: `${idPrefix}:module:${module}`,
     label: module,
-    description: moduleDescription(module, hostModules),
+    description: moduleDescription(module, verdicts.hostModules),
     icon: new vscode.ThemeIcon('package'),
     expanded: true,
     children: list
       .sort((a, b) => a.name!.localeCompare(b.name!) || a.file.localeCompare(b.file))
-      .map((d) => directiveNode(d, hostModules, idPrefix, base)),
+      .map((d) => directiveNode(d, verdicts, idPrefix, base)),
   }));
 }
 
@@ -137,7 +149,7 @@ function builtImportNode(imp: BuiltImport, index: number): TreeNode {
   };
 }
 
-function builtModuleNode(wasmPath: string, comparison: BuiltModuleComparison, hostModules: HostModuleMap): TreeNode {
+function builtModuleNode(wasmPath: string, comparison: BuiltModuleComparison, verdicts: ImportVerdicts): TreeNode {
   const unresolved = comparison.imports.filter((i) => i.resolution.kind === 'unresolved' || i.resolution.kind === 'unknown-wasi-function').length;
   return {
     id: 'built',
@@ -160,7 +172,7 @@ function builtModuleNode(wasmPath: string, comparison: BuiltModuleComparison, ho
         label: `Declared but not imported (${comparison.declaredButUnused.length})`,
         tooltip: 'wasmimports of the wasip1 build that this module does not import: the linker dropped them because nothing reachable calls them, or they belong to another package.',
         icon: new vscode.ThemeIcon('circle-outline'),
-        children: comparison.declaredButUnused.map((d) => directiveNode(d, hostModules, 'built:unused')),
+        children: comparison.declaredButUnused.map((d) => directiveNode(d, verdicts, 'built:unused')),
       },
       {
         id: 'built:undeclared',
@@ -238,8 +250,19 @@ export class WasmimportTreeDataProvider implements vscode.TreeDataProvider<TreeN
   }
 
   refresh(): void {
-    this.roots = undefined;
-    this.changeEmitter.fire(undefined);
+    if (!this.roots) {
+      this.changeEmitter.fire(undefined);
+      return;
+    }
+    // The view is told only once the new roots are complete, and then asks for exactly those: it
+    // never expands a node of a tree that is being replaced, which left "Exports" and the built
+    // module open with no children after a build (the command and the .wasm watcher both refresh).
+    const roots = this.buildRoots();
+    this.roots = roots;
+    const announce = (): void => {
+      if (this.roots === roots) this.changeEmitter.fire(undefined);
+    };
+    roots.then(announce, announce);
   }
 
   setShowStandardLibrary(show: boolean): void {
@@ -291,27 +314,27 @@ export class WasmimportTreeDataProvider implements vscode.TreeDataProvider<TreeN
 
   private async buildRoots(): Promise<TreeNode[]> {
     await this.workspaceIndex.ready();
-    const hostModules = configuredHostModules();
+    const verdicts = this.importVerdicts();
     const index = this.workspaceIndex.index;
     const directives = index.directives();
     const roots: TreeNode[] = [];
     const imports = directives.filter((d) => d.kind === 'wasmimport' && d.name !== undefined);
     if (imports.length) {
       roots.push({ id: 'imports', label: 'Imports', description: `${imports.length}`, icon: new vscode.ThemeIcon('arrow-down'), expanded: true,
-        children: importGroups(imports, hostModules, 'imports') });
+        children: importGroups(imports, verdicts, 'imports') });
     }
     const exports = index.exports();
     if (exports.length) {
       roots.push({ id: 'exports', label: 'Exports', description: `${exports.length}`, icon: new vscode.ThemeIcon('export'), expanded: true,
-        children: exports.map((d) => directiveNode(d, hostModules, 'exports')) });
+        children: exports.map((d) => directiveNode(d, verdicts, 'exports')) });
     }
-    const built = await this.builtModuleRoot(directives, hostModules);
+    const built = await this.builtModuleRoot(directives, verdicts);
     if (built) roots.push(built);
-    if (this.showStandardLibrary) roots.push(await this.standardLibraryRoot(hostModules));
+    if (this.showStandardLibrary) roots.push(await this.standardLibraryRoot(verdicts));
     return roots;
   }
 
-  private async builtModuleRoot(directives: IndexedDirective[], hostModules: HostModuleMap): Promise<TreeNode | undefined> {
+  private async builtModuleRoot(directives: IndexedDirective[], verdicts: ImportVerdicts): Promise<TreeNode | undefined> {
     // A chosen module that has since been deleted gives way to the newest build output.
     if (this.chosenModule && !existsSync(this.chosenModule)) this.chosenModule = undefined;
     const wasmPath = this.chosenModule ?? newestBuiltModule();
@@ -320,14 +343,28 @@ export class WasmimportTreeDataProvider implements vscode.TreeDataProvider<TreeN
     if (this.showStandardLibrary) standardLibrary = (await this.workspaceIndex.standardLibraryScan().catch(() => undefined))?.index.directives() ?? [];
     try {
       const module = parseWasmModule(await fs.readFile(wasmPath));
-      return builtModuleNode(wasmPath, compareBuiltModule(module, directives, standardLibrary, hostModules), hostModules);
+      return builtModuleNode(wasmPath, compareBuiltModule(module, directives, standardLibrary, verdicts.hostModules), verdicts);
     } catch (error) {
       return { id: 'built', label: `Built module: ${path.basename(wasmPath)}`, description: (error as Error).message, tooltip: wasmPath,
         icon: colored('error', 'list.errorForeground') };
     }
   }
 
-  private async standardLibraryRoot(hostModules: HostModuleMap): Promise<TreeNode> {
+  /** Who supplies each import, and the diagnostics' signature check of WASI imports, with the types of each func's package. */
+  private importVerdicts(): ImportVerdicts {
+    const { index, goVersion } = this.workspaceIndex;
+    return {
+      hostModules: configuredHostModules(),
+      wasiMismatch: (d, spec) => {
+        const scan = index.file(d.file)?.scan;
+        if (!scan || !d.directive.func) return undefined;
+        const scope = goTypeScopeForFile(scan, index.packageTypes(path.dirname(d.file), d.file));
+        return wasiSignatureMismatch(spec, checkWasmSignature(d.directive, goVersion, scope));
+      },
+    };
+  }
+
+  private async standardLibraryRoot(verdicts: ImportVerdicts): Promise<TreeNode> {
     let scan: StandardLibraryScan;
     try {
       scan = await this.workspaceIndex.standardLibraryScan();
@@ -344,9 +381,36 @@ export class WasmimportTreeDataProvider implements vscode.TreeDataProvider<TreeN
       tooltip: `${base}: the //go:wasmimport declarations of files GOOS=wasip1 builds compile.`,
       icon: new vscode.ThemeIcon('library'),
       expanded: true,
-      children: importGroups(imports, hostModules, 'stdlib', base),
+      children: importGroups(imports, verdicts, 'stdlib', base),
     };
   }
+}
+
+/**
+ * Before any build there is nothing to show: build a main package (the active editor's, else the
+ * workspace's first) rather than open a file picker on an empty folder. Neither built nor
+ * cancelled: the user chose to pick a file.
+ */
+async function offerToBuild(): Promise<{ built?: string; cancelled?: boolean }> {
+  const BUILD = 'Build for wasip1';
+  const PICK = 'Choose a .wasm file…';
+  const choice = await vscode.window.showInformationMessage('No module has been built for wasip1 yet.', BUILD, PICK);
+  if (choice === PICK) return {};
+  if (choice !== BUILD) return { cancelled: true };
+  const editor = vscode.window.activeTextEditor?.document;
+  let target = editor?.languageId === 'go' && editor.uri.scheme === 'file' ? editor.uri : undefined;
+  if (!target) {
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const main = folder.uri.scheme === 'file' ? findMainPackages(folder.uri.fsPath, { maxFiles: 5000 })[0] : undefined;
+      if (main) {
+        target = vscode.Uri.file(main);
+        break;
+      }
+    }
+  }
+  const result = await vscode.commands.executeCommand<{ wasmPath?: string } | undefined>('wasip1.build', target);
+  // A failed build has said why (Problems and a message).
+  return result?.wasmPath ? { built: result.wasmPath } : { cancelled: true };
 }
 
 export function registerWasmimportTreeView(context: vscode.ExtensionContext): void {
@@ -363,6 +427,11 @@ export function registerWasmimportTreeView(context: vscode.ExtensionContext): vo
     vscode.commands.registerCommand('wasip1.wasmimports.hideStandardLibrary', () => provider.setShowStandardLibrary(false)),
     vscode.commands.registerCommand('wasip1.showBuiltModule', async (uri?: vscode.Uri) => {
       let file = uri?.scheme === 'file' && uri.fsPath.endsWith('.wasm') ? uri.fsPath : undefined;
+      if (!file && !newestBuiltModule()) {
+        const offered = await offerToBuild();
+        if (offered.cancelled) return;
+        file = offered.built;
+      }
       if (!file) {
         const picked = await vscode.window.showOpenDialog({
           title: 'Show the built module\'s imports and exports',

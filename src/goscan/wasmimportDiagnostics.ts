@@ -6,7 +6,7 @@ import type { GoTypeDeclaration } from './goDeclarationParser';
 import type { GoSourcePosition, GoSourceRange } from './goTypeSyntax';
 import { fileInWasip1Build } from './wasip1FileSelection';
 import type { GoScanProblemCode, GoSourceScan, WasmDirective } from './wasmDirectiveScanner';
-import { checkWasmSignature, formatWasmSignature, goTypeScopeForFile } from './wasmimportTypes';
+import { checkWasmSignature, formatWasmSignature, goTypeScopeForFile, type WasmSignatureCheck } from './wasmimportTypes';
 import { closestWasiFunctionName } from './wasmimportResolution';
 import {
   WASI_MODULE,
@@ -86,20 +86,30 @@ export function wasmimportDiagnostics(input: WasmimportDiagnosticsInput): Wasmim
       });
       continue;
     }
-    if (!check.wasmSignature) continue;
-    const expected = wasmSignature(spec);
-    const actual = check.wasmSignature;
-    if (sameSignature(expected, actual)) continue;
+    const mismatch = wasiSignatureMismatch(spec, check);
+    if (!mismatch) continue;
     diagnostics.push({
       range: directive.func.signatureRange,
       severity: 'error',
-      message: `${spec.name} does not match WASI: WASI declares ${describeWasm(expected)}, this func lowers to ${describeWasm(actual)}. ` +
-        'The module then fails to instantiate (incompatible import type).',
+      message: mismatch,
       code: 'wasi-signature-mismatch',
       fixes: directive.func.receiver ? [] : [signatureFix(directive, spec, input)],
     });
   }
   return diagnostics;
+}
+
+/**
+ * Why a func declared for a WASI function cannot be linked to it, or undefined when its lowered
+ * signature is WASI's (or not known). The one verdict diagnostics, hovers and the imports view give.
+ */
+export function wasiSignatureMismatch(spec: WasiFunctionSpec, check: WasmSignatureCheck): string | undefined {
+  if (!check.wasmSignature) return undefined;
+  const expected = wasmSignature(spec);
+  const actual = check.wasmSignature;
+  if (sameSignature(expected, actual)) return undefined;
+  return `${spec.name} does not match WASI: WASI declares ${describeWasm(expected)}, this func lowers to ${describeWasm(actual)}. ` +
+    'The module then fails to instantiate (incompatible import type).';
 }
 
 function sameSignature(a: { params: readonly string[]; results: readonly string[] }, b: { params: readonly string[]; results: readonly string[] }): boolean {

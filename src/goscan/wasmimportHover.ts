@@ -5,6 +5,7 @@ import { formatWasiSignature, wasiSpecUrl, wasmSignature, type ErrnoName, type W
 import type { GoLanguageVersion as GoVersion } from '../gotool/goVersion';
 import { formatGoType } from './goTypeSyntax';
 import type { WasmDirective } from './wasmDirectiveScanner';
+import { wasiSignatureMismatch } from './wasmimportDiagnostics';
 import { formatGoFuncSignature } from './wasmimportIndex';
 import { describeResolution, resolveWasmImport, type HostModuleMap } from './wasmimportResolution';
 import { checkWasmSignature, formatWasmSignature, type GoTypeScope, type WasmSignatureCheck } from './wasmimportTypes';
@@ -44,7 +45,10 @@ export function wasmimportHoverMarkdown(input: WasmimportHoverInput): string | u
     lines.push('```', formatWasiSignature(spec), '```', '', spec.doc + (spec.posix ? ` (POSIX: \`${spec.posix}\`)` : ''), '');
     lines.push(...parameterTable(spec, check), '');
     lines.push(...errnoLines(spec), '');
-    lines.push(`$(check) Implemented by the wasip1 host. [WASI reference](${wasiSpecUrl(spec.name)})`);
+    const mismatch = check && wasiSignatureMismatch(spec, check);
+    lines.push(mismatch
+      ? `$(error) ${mismatch} [WASI reference](${wasiSpecUrl(spec.name)})`
+      : `$(check) Implemented by the wasip1 host. [WASI reference](${wasiSpecUrl(spec.name)})`);
   } else {
     if (goLine) lines.push('```go', goLine, '```');
     if (lowered) lines.push(`wasm type: \`${lowered}\``, '');

@@ -20,6 +20,13 @@ describe('wasmimport hover', () => {
     assert.match(markdown, /docs\.md#fd_write/);
   });
 
+  test('a WASI function declared with the wrong signature: the hover gives the diagnostics\' verdict, not a check mark', () => {
+    const short = scanGoSource('package main\n\nimport "unsafe"\n\n//go:wasmimport wasi_snapshot_preview1 fd_write\nfunc fdWriteShort(fd int32, iovs unsafe.Pointer) uint32\n');
+    const markdown = wasmimportHoverMarkdown({ directive: short.directives[0], goVersion: GO_1_26, scope: goTypeScopeForFile(short) })!;
+    assert.match(markdown, /\$\(error\) fd_write does not match WASI: WASI declares \(param i32 i32 i32 i32\) \(result i32\), this func lowers to \(param i32 i32\) \(result i32\)/);
+    assert.doesNotMatch(markdown, /Implemented by the wasip1 host/);
+  });
+
   test('a user module: configured or not', () => {
     const none = wasmimportHoverMarkdown({ directive: scan.directives[1], goVersion: GO_1_26, scope })!;
     assert.match(none, /func hostLog\(s string\)/);
