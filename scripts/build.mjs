@@ -1,4 +1,5 @@
-// Bundles the extension, the standalone debug adapter, the CLI and the host worker with esbuild.
+// Bundles the extension, the standalone debug adapter, the CLI, the host worker and the library
+// entry (dist/lib.mjs) with esbuild.
 //   node scripts/build.mjs            development build with source maps
 //   node scripts/build.mjs --release  minified, no source maps (what `npm run package` ships)
 //   node scripts/build.mjs --watch    development build, rebuilt on change
@@ -31,6 +32,28 @@ const shared = {
 
 // One build per entry: a broken entry fails the build without hiding the others' results.
 const builds = Object.entries(entryPoints).map(([name, file]) => ({ ...shared, entryPoints: { [name]: file } }));
+
+// The package's library entry (`import { runWasi } from 'wasip1-vscode'`), an ES module. The host
+// finds dist/hostWorker.js through __dirname and loads node built-ins lazily with require(), which
+// an ES module has neither of: the banner defines both.
+if (existsSync('src/lib.ts')) {
+  builds.push({
+    ...shared,
+    entryPoints: { lib: 'src/lib.ts' },
+    format: 'esm',
+    outExtension: { '.js': '.mjs' },
+    banner: {
+      js: [
+        "import { createRequire as wasip1CreateRequire } from 'node:module';",
+        "import { dirname as wasip1Dirname } from 'node:path';",
+        "import { fileURLToPath as wasip1FileURLToPath } from 'node:url';",
+        'const require = wasip1CreateRequire(import.meta.url);',
+        'const __filename = wasip1FileURLToPath(import.meta.url);',
+        'const __dirname = wasip1Dirname(__filename);',
+      ].join('\n'),
+    },
+  });
+}
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
