@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { registerBuildDiagnostics } from './buildDiagnostics';
 import { registerEndOfInput } from './endOfInput';
+import { registerGoTestController } from './goTestController';
 import { registerGoToolchainCommands } from './goToolchain';
 import { registerWasip1DebugAdapter } from './wasip1DebugAdapter';
 import { registerWasip1DebugConfigurations } from './wasip1DebugConfiguration';
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): Wasip1ExtensionApi {
   registerRunCommands(context);
   registerRunCodeLens(context);
   registerTerminalEnvironment(context);
+  registerGoTestController(context);
   return { activationTimeMs: performance.now() - started };
 }
 

@@ -22,7 +22,7 @@ interface Wasip1TaskDefinition extends vscode.TaskDefinition {
 }
 
 /** The Go extension's build settings, which a Go developer expects every build to honour. */
-function goBuildSettings(folder: vscode.WorkspaceFolder): { flags: string[]; tags: string[]; env: Record<string, string> } {
+export function goBuildSettings(folder: vscode.WorkspaceFolder): { flags: string[]; tags: string[]; env: Record<string, string> } {
   const go = vscode.workspace.getConfiguration('go', folder);
   const tags = (go.get<string>('buildTags') ?? '').split(/[ ,]+/).filter(Boolean);
   return { flags: go.get<string[]>('buildFlags') ?? [], tags, env: go.get<Record<string, string>>('toolsEnvVars') ?? {} };

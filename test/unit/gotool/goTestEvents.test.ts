@@ -92,11 +92,11 @@ describe('go test -json for wasip1, collected per test', () => {
   });
 
   test('a timeout fails the test that was running, at its line', async () => {
-    const { collector } = await runGoTestsForWasip1({ go: testGoBinary(), packageDir: path.join(gotests, 'timeout'), buildFlags: ['-timeout=2s'], env: hostEnv });
+    const { collector } = await runGoTestsForWasip1({ go: testGoBinary(), packageDir: path.join(gotests, 'timeout'), buildFlags: ['-timeout=2s'], buildTags: ['timeoutfixture'], env: hostEnv });
     assert.deepEqual(outcomes(collector), { TestQuick: 'passed', TestForever: 'failed' });
     const forever = collector.results.find((r) => r.test === 'TestForever')!;
     assert.equal(forever.unfinished, true);
-    assert.deepEqual(forever.messages, [{ file: path.join(gotests, 'timeout', 'timeout_test.go'), line: 12, message: 'panic: test timed out after 2s' }]);
+    assert.deepEqual(forever.messages, [{ file: path.join(gotests, 'timeout', 'timeout_test.go'), line: 15, message: 'panic: test timed out after 2s' }]);
   });
 
   test('a build failure fails the package with the compiler errors, located', async () => {
