@@ -1,6 +1,7 @@
 // The extension's entry: each feature registers itself from its own file.
 import * as vscode from 'vscode';
 import { registerBuildDiagnostics } from './buildDiagnostics';
+import { registerBuildProgress } from './buildProgress';
 import { registerEndOfInput } from './endOfInput';
 import { registerGoTestController } from './goTestController';
 import { registerGoToolchainCommands } from './goToolchain';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): Wasip1ExtensionApi {
   registerWasip1DebugConfigurations(context);
   registerWasip1DebugAdapter(context);
   registerBuildDiagnostics(context);
+  registerBuildProgress(context);
   registerEndOfInput(context);
   registerWasmimportTreeView(context);
   registerWasmimportHover(context);
