@@ -2,9 +2,10 @@
 // extension-host tests have a real VS Code on machines that cannot download desktop VS Code.
 //   node scripts/vscode-host/setup.mjs          install unless already installed
 //   node scripts/vscode-host/setup.mjs --force  reinstall
+//   node scripts/vscode-host/setup.mjs --system-packages  only the system packages (npm test, .ci/run)
 // It is kept out of our devDependencies on purpose: its postinstall compiles native modules for a
 // minute and pulls ~300 MB that only this test layer needs.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -45,24 +46,52 @@ function findOnPath(name) {
   return undefined;
 }
 
-/** Fails early with the apt-get line to run, instead of a node-gyp or ripgrep error a minute later. */
-function checkSystemPackages() {
+/** The Debian packages of the VS Code layer that this machine lacks. */
+export function missingSystemPackages() {
   const missing = [];
+  // The workbench the tests drive.
   if (!existsSync(chromiumPath)) missing.push('chromium');
-  const rg = findOnPath('rg');
-  if (!rg) missing.push('ripgrep');
+  // code-server's search; seeded into @vscode/ripgrep's cache (seedRipgrepCache).
+  if (!findOnPath('rg')) missing.push('ripgrep');
   // node-pty and kerberos (code-server dependencies) compile against these headers.
   if (!existsSync('/usr/include/gssapi/gssapi.h') && !existsSync('/usr/include/krb5.h')) missing.push('libkrb5-dev');
+  return missing;
+}
+
+/**
+ * Installs the missing system packages when it can do so unattended (root, with apt-get), saying so
+ * in one line and keeping apt's output unless it fails; otherwise fails with the exact command to
+ * run. `npm test` and `.ci/run` both come here.
+ */
+export function ensureSystemPackages({ log = (line) => console.log(line) } = {}) {
+  const missing = missingSystemPackages();
+  if (!missing.length) return;
+  const asRoot = process.getuid?.() === 0;
+  const install = `apt-get update && apt-get install -y ${missing.join(' ')}`;
+  if (!asRoot || !findOnPath('apt-get')) {
+    const why = asRoot ? 'apt-get is not available' : 'not running as root';
+    throw new SetupError(`missing system packages: ${missing.join(', ')} (${why}); install them with:\n  ${asRoot ? install : `sudo sh -c '${install}'`}`);
+  }
+  log(`[setup] apt-get install ${missing.join(' ')} (missing system packages for the VS Code tests)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...missing]]) {
+    const result = spawnSync('apt-get', args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (result.status !== 0) {
+      const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
+      throw new SetupError(`apt-get ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${output}`);
+    }
+  }
+  const still = missingSystemPackages();
+  if (still.length) throw new SetupError(`apt-get installed ${missing.join(' ')}, but ${still.join(', ')} is still missing (looked for ${chromiumPath}, rg on PATH, the Kerberos headers)`);
+}
+
+/** Fails early with what to do, instead of a node-gyp or ripgrep error a minute later. */
+function checkSystemPackages() {
+  ensureSystemPackages();
   if (!existsSync(path.join(nodeHeadersDir(), 'include', 'node', 'node.h'))) {
-    missing.push(`Node.js headers (${nodeHeadersDir()}/include/node; set npm_config_nodedir to a Node install that has them)`);
+    throw new SetupError(`missing Node.js headers (${nodeHeadersDir()}/include/node; set npm_config_nodedir to a Node install that has them)`);
   }
-  if (missing.length) {
-    throw new SetupError(
-      `missing system packages: ${missing.join(', ')}\n` +
-        `  apt-get update && apt-get install -y chromium ripgrep libkrb5-dev`,
-    );
-  }
-  return rg;
+  return findOnPath('rg');
 }
 
 /**
@@ -148,7 +177,9 @@ export async function ensureCodeServer({ force = false, log = (line) => console.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const force = process.argv.includes('--force');
   try {
-    if (!force && isInstalled()) {
+    if (process.argv.includes('--system-packages')) {
+      ensureSystemPackages();
+    } else if (!force && isInstalled()) {
       console.log(`[vscode-host] code-server@${codeServerVersion} already installed in ${path.relative(repoRoot, codeServerDir)}`);
     } else {
       await ensureCodeServer({ force });

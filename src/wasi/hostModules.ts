@@ -34,7 +34,7 @@ export interface LoadedHostModule {
  * A real dynamic import even in CommonJS output: tsc would turn `import()` into `require()`, which
  * cannot load an .mjs file.
  */
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+export const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
 
 export async function loadHostModules(sources: readonly HostModuleSource[], around: HostModuleSurroundings): Promise<LoadedHostModule[]> {
   const seen = new Set<string>();
