@@ -25,6 +25,10 @@ import { panickingGoroutineFrames } from './goPanicTrace';
 import { declarationFrame, walkGoStack } from './goStackWalker';
 import { type DecodedCall, decodeCallArguments, decodeCallResult, describeDescriptor, formatCall, formatResult } from './hostCallDecoder';
 import { HostCallStatistics } from './hostCallStatistics';
+import { GoLineStops, type LineBreakpointSpec, type LineStop, type StepKind } from './goLineStops';
+import { parseAssemblyListing } from '../wasm/goAssemblyListing';
+import { findStatementSites, isRuntimeFunction, type StatementSites } from '../wasm/goStatementSites';
+import { instrumentStatementSites, POLL_BUDGET, POLL_SITE, probeTrampoline, PROBE_EXPORTS } from '../wasm/goStatementProbes';
 
 /** What Go prints to stderr on its way to proc_exit(2) after an unrecovered panic or a fatal error. */
 const GO_PANIC_START = /(?:^|\n)(panic: |fatal error: )/;
@@ -79,6 +83,8 @@ class DebugWorker {
   private breakpoints: CompiledBreakpoint[] = [];
   private exceptionFilters = new Set<ExceptionFilter>();
   private pendingStop: StopReason | undefined;
+  /** The frames of the current stop: a step starts from one of them. */
+  private stoppedFrames: StackFrameInfo[] = [];
   private paused = false;
   private terminating = false;
   /** The call the guest is stopped at (or stepping over), decoded. */
@@ -90,12 +96,19 @@ class DebugWorker {
   private readonly userImports: Record<string, Record<string, (...args: unknown[]) => unknown>> = {};
   private readonly stdout: OutputStream;
   private readonly hostCallObserver: HostCallObserver | undefined;
+  /** Line breakpoints and steps, once the module is instrumented (a Go module, not noDebug). */
+  private lineStops: GoLineStops | undefined;
+  /** Sites of runtime.fatalpanic: where an unrecovered panic's stack is still the panicking goroutine's. */
+  private panicSites = new Set<number>();
+  private panicFrames: StackFrameInfo[] | undefined;
 
   constructor(private readonly setup: DebugWorkerSetup) {
     this.control = new Int32Array(setup.control);
     this.port = setup.commands;
-    this.module = parseWasmModule(setup.wasm);
-    this.pclntab = safeCall(() => GoPclntab.fromModule(this.module));
+    // A run without the debugger needs only the imports (host modules check them): the whole module
+    // and Go's pclntab cost tens of milliseconds before _start.
+    this.module = parseWasmModule(setup.wasm, { interfaceOnly: setup.noDebug });
+    this.pclntab = setup.noDebug ? undefined : safeCall(() => GoPclntab.fromModule(this.module));
     this.statistics = setup.trace ? new HostCallStatistics() : undefined;
     this.exceptionFilters = new Set(setup.exceptionFilters);
     this.setBreakpoints(setup.breakpoints);
@@ -152,11 +165,14 @@ class DebugWorker {
   }
 
   run(): GuestEnd {
-    const bytes = this.setup.noDebug ? this.setup.wasm : withStackPointerExport(this.module) ?? this.setup.wasm;
-    const instance = this.host.instantiate(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>));
+    const instrumented = this.setup.noDebug ? undefined : this.instrument();
+    const bytes = this.setup.noDebug ? this.setup.wasm : instrumented?.bytes ?? withStackPointerExport(this.module) ?? this.setup.wasm;
+    const compiled = (this.setup.noDebug && this.setup.module) || new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+    const instance = this.host.instantiate(compiled);
     this.instance = instance;
     const sp = instance.exports[STACK_POINTER_EXPORT];
     if (sp instanceof WebAssembly.Global) this.stackPointer = sp;
+    if (instrumented && this.pclntab) this.attachLineStops(instance, instrumented.sites, instrumented.probeSlot, this.pclntab);
     post({ kind: 'ready' });
     const outcome = this.host.run(instance);
     if (outcome.kind === 'trap' && this.exceptionFilters.has('trap') && !this.terminating) {
@@ -170,6 +186,106 @@ class DebugWorker {
 
   dispose(): void {
     this.host.dispose();
+  }
+
+  /** The module with a probe at each Go statement; undefined (host-call stops only) when it is not a Go module. */
+  private instrument(): { bytes: Uint8Array; sites: StatementSites; probeSlot: number } | undefined {
+    if (!this.pclntab) return undefined;
+    try {
+      const listing = this.setup.listing ? parseAssemblyListing(this.setup.listing) : undefined;
+      const sites = findStatementSites(this.module, this.pclntab, {
+        listing,
+        include: (name) => !isRuntimeFunction(name) || name === 'runtime.fatalpanic',
+      });
+      const { bytes, probeSlot } = instrumentStatementSites(this.module, sites);
+      return { bytes, sites, probeSlot };
+    } catch (error) {
+      post({ kind: 'trace', text: `Go line breakpoints are unavailable for this module: ${(error as Error).message}` });
+      return undefined;
+    }
+  }
+
+  private attachLineStops(instance: WebAssembly.Instance, sites: StatementSites, probeSlot: number, pclntab: GoPclntab): void {
+    const table = instance.exports[PROBE_EXPORTS.table] as WebAssembly.Table;
+    table.set(probeSlot, probeTrampoline((site) => this.onProbe(site)) as never);
+    const memory = (): DataView => {
+      this.host.memory.refresh();
+      const bytes = this.host.memory.bytes;
+      return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    };
+    const stops = (this.lineStops = new GoLineStops(sites, instance.exports, memory, pclntab));
+    const fatalpanic = pclntab.funcIndexByName('runtime.fatalpanic');
+    if (fatalpanic >= 0) {
+      const defined = pclntab.wasmFunctionIndex(fatalpanic) - this.module.importedFunctionCount;
+      for (let s = sites.functionStart[defined]; s < sites.functionStart[defined + 1]; s++) this.panicSites.add(s);
+      stops.alwaysArm(defined, this.exceptionFilters.has('panic'));
+    }
+    post({ kind: 'statementLines', files: stops.statementLines() });
+    this.setLineBreakpoints(this.setup.lineBreakpoints);
+  }
+
+  private onProbe(site: number): void {
+    const stops = this.lineStops;
+    if (!stops) return;
+    if (site === POLL_SITE) stops.resetBudget(POLL_BUDGET);
+    if (Atomics.load(this.control, MAILBOX) !== this.mailboxSeen) this.drain();
+    if (site === POLL_SITE || this.terminating) return;
+    if (this.panicSites.has(site)) {
+      // Recorded now, shown at proc_exit(2) once Go has printed the panic's message.
+      this.panicFrames ??= this.goFrames(stops.stackPointer(), stops.sitePC(site), site);
+      return;
+    }
+    const decision = stops.atSite(site);
+    if (decision) this.lineStop(decision, site);
+  }
+
+  private lineStop(decision: LineStop, site: number): void {
+    const stops = this.lineStops as GoLineStops;
+    const frames = this.goFrames(stops.stackPointer(), stops.sitePC(site), site);
+    const top = frames[0];
+    const where = top?.file ? `${top.file.split('/').pop()}:${top.line}` : '';
+    const details: Partial<StoppedMessage> = {
+      description: decision.reason === 'breakpoint' ? `Breakpoint at ${where}` : decision.reason === 'pause' ? `Paused at ${where}` : `Stepped to ${where}`,
+    };
+    if (decision.reason === 'breakpoint') details.hitBreakpointIds = decision.hitBreakpointIds;
+    this.stop(decision.reason, details, undefined, frames);
+  }
+
+  /** Go's stack at a probe, its top frame on the site's own line (the pclntab has only each block's last). */
+  private goFrames(sp: number, pc: number, site: number): StackFrameInfo[] {
+    const stops = this.lineStops as GoLineStops;
+    const frames = safeCall(() => walkGoStack(new DataView(this.host.memory.bytes.buffer), sp, stops.table, pc)) ?? [];
+    if (frames.length) frames[0] = { ...frames[0], file: stops.sites.files[stops.sites.file[site]], line: stops.sites.line[site] };
+    return frames;
+  }
+
+  private setLineBreakpoints(specs: readonly LineBreakpointSpec[]): void {
+    if (!this.lineStops) return;
+    post({ kind: 'lineBreakpoints', breakpoints: this.lineStops.setBreakpoints(specs) });
+  }
+
+  /**
+   * Steps by Go line from the innermost frame that has statements (at a host call, the Go caller of
+   * the //go:wasmimport wrapper). With no such frame, or no instrumented module, a step goes from host
+   * call to host call as before.
+   */
+  private startStep(kind: StepKind): void {
+    const stops = this.lineStops;
+    const frames = this.stoppedFrames;
+    const originIndex = frames.findIndex((f) => f.kind === 'go' && f.pc !== undefined && f.sp !== undefined && stops?.hasSites(f.pc));
+    this.paused = false;
+    if (!stops) {
+      this.stepping = this.current !== undefined;
+      if (!this.stepping) this.pendingStop = 'step';
+      return;
+    }
+    if (originIndex < 0) {
+      stops.pause();
+      return;
+    }
+    this.stepping = this.current !== undefined;
+    const origin = frames[originIndex];
+    stops.startStep(kind, { pc: origin.pc as number, sp: origin.sp as number, line: origin.line ?? 0 }, frames.slice(originIndex).map((f) => ({ pc: f.pc ?? 0 })));
   }
 
   private observer(): HostCallObserver {
@@ -193,7 +309,8 @@ class DebugWorker {
           this.stepping = false;
           decodeCallResult(this.current.decoded, result, this.host.memory);
           this.previous = this.current.decoded;
-          this.pendingStop ??= 'step';
+          // A step by Go line goes on to the next line, which will show this call's result.
+          if (!this.lineStops) this.pendingStop ??= 'step';
         }
       },
     };
@@ -210,7 +327,7 @@ class DebugWorker {
       if (panic !== undefined && this.exceptionFilters.has('panic')) {
         reason = 'exception';
         details = { description: panic.split('\n')[0], text: panic, exceptionId: 'panic' };
-        const goroutine = panickingGoroutineFrames(panic);
+        const goroutine = this.panicFrames ? withoutRuntimeTop(this.panicFrames) : panickingGoroutineFrames(panic);
         if (goroutine.length) frames = [{ name: `${call.module}.${call.name}`, kind: 'host' }, ...goroutine];
       } else if (code !== 0 && this.exceptionFilters.has('nonzeroExit')) {
         reason = 'exception';
@@ -270,6 +387,9 @@ class DebugWorker {
       process: this.snapshot(),
     };
     this.previous = undefined;
+    this.stoppedFrames = message.frames;
+    this.lineStops?.stopped();
+    this.pendingStop = undefined;
     post(message);
     this.paused = true;
     while (this.paused) {
@@ -331,14 +451,20 @@ class DebugWorker {
   private handle(command: WorkerCommand): void {
     switch (command.kind) {
       case 'breakpoints': this.setBreakpoints(command.breakpoints); break;
-      case 'exceptionFilters': this.exceptionFilters = new Set(command.filters); break;
-      case 'pause': if (!this.paused) this.pendingStop = 'pause'; break;
-      case 'continue': this.paused = false; break;
-      case 'next':
-        this.paused = false;
-        this.stepping = this.current !== undefined;
-        if (!this.stepping) this.pendingStop = 'step';
+      case 'exceptionFilters':
+        this.exceptionFilters = new Set(command.filters);
+        this.lineStops?.alwaysArm(undefined, this.exceptionFilters.has('panic'));
         break;
+      case 'pause':
+        if (!this.paused) {
+          this.pendingStop = 'pause';
+          this.lineStops?.pause();
+        }
+        break;
+      case 'continue': this.paused = false; break;
+      case 'next': this.startStep('over'); break;
+      case 'step': this.startStep(command.step); break;
+      case 'lineBreakpoints': this.setLineBreakpoints(command.breakpoints); break;
       case 'terminate':
         this.terminating = true;
         this.paused = false;
@@ -403,6 +529,12 @@ class DebugWorker {
   private flushTrace(): void {
     if (this.statistics) post({ kind: 'trace', text: this.statistics.summary() });
   }
+}
+
+/** A panic's frames from where Go's runtime took over (fatalpanic, gopanic, …) down to the line that panicked. */
+function withoutRuntimeTop(frames: StackFrameInfo[]): StackFrameInfo[] {
+  const first = frames.findIndex((f) => !f.name.startsWith('runtime.'));
+  return first > 0 ? frames.slice(first) : frames;
 }
 
 /** A user host function seen by the observer; its results are whatever wasm takes, not only an errno. */

@@ -6,6 +6,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { Preopen } from '../wasi/host';
 import type { HostModuleSource } from '../wasi/hostModules';
 import type { DecodedCall } from './hostCallDecoder';
+import type { LineBreakpointSpec, ResolvedLineBreakpoint, StepKind } from './goLineStops';
 
 export interface FunctionBreakpointSpec {
   id: number;
@@ -22,6 +23,8 @@ export type ExceptionFilter = 'panic' | 'trap' | 'nonzeroExit';
 export interface DebugWorkerSetup {
   /** The module as built; the worker adds the stack-pointer export and compiles it. */
   readonly wasm: Uint8Array;
+  /** The module as built, compiled once on the main thread: a run without the debugger instantiates it as is. */
+  readonly module?: WebAssembly.Module;
   /** Int32 cells: see MAILBOX. */
   readonly control: SharedArrayBuffer;
   /** The runner's wake cells and stdio rings (src/wasi/runner/sharedRing.ts). */
@@ -39,6 +42,10 @@ export interface DebugWorkerSetup {
   readonly stopOnEntry: boolean;
   readonly trace: boolean;
   readonly breakpoints: readonly FunctionBreakpointSpec[];
+  /** Breakpoints on Go source lines, armed once the module is instrumented. */
+  readonly lineBreakpoints: readonly LineBreakpointSpec[];
+  /** gc's assembly listing (-gcflags=-S) of the packages built for debugging: exact lines inside PC_B blocks. */
+  readonly listing?: string;
   readonly exceptionFilters: readonly ExceptionFilter[];
   /** The port the worker drains commands from. */
   readonly commands: MessagePort;
@@ -63,6 +70,8 @@ export type WorkerCommand =
   | { kind: 'pause' }
   | { kind: 'continue' }
   | { kind: 'next' }
+  | { kind: 'step'; step: StepKind }
+  | { kind: 'lineBreakpoints'; breakpoints: LineBreakpointSpec[] }
   | { kind: 'terminate' }
   | (WorkerRequest & { id: number });
 
@@ -75,6 +84,8 @@ export interface StackFrameInfo {
   kind: 'host' | 'go' | 'wasm';
   /** Go PC (PC_F<<16 | PC_B) of the frame, when known. */
   pc?: number;
+  /** The frame's Go SP, when walked from Go's stack: where a step from this frame starts. */
+  sp?: number;
 }
 
 export interface ProcessSnapshot {
@@ -104,6 +115,9 @@ export type WorkerEvent =
   | { kind: 'ready' }
   | StoppedMessage
   | { kind: 'breakpointProblem'; id: number; message: string }
+  /** The statement lines of each source file of the program: where line breakpoints can go. */
+  | { kind: 'statementLines'; files: Record<string, number[]> }
+  | { kind: 'lineBreakpoints'; breakpoints: ResolvedLineBreakpoint[] }
   | { kind: 'trace'; text: string }
   | { kind: 'reply'; id: number; ok: true; body: unknown }
   | { kind: 'reply'; id: number; ok: false; message: string }

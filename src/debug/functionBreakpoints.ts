@@ -54,7 +54,8 @@ export function expressionScope(call: DecodedCall): Record<string, unknown> {
   return scope;
 }
 
-function compileHitCondition(text: string): (hits: number) => boolean {
+/** `3`, `>= 3`, `> 3`, `% 3`: which hits stop (line breakpoints use it too). */
+export function compileHitCondition(text: string): (hits: number) => boolean {
   const match = /^\s*(>=|>|==|=|%)?\s*(\d+)\s*$/.exec(text);
   if (!match) throw new Error(`invalid hit count "${text}": use N, >= N, > N or % N`);
   const n = Number(match[2]);

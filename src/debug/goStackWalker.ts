@@ -7,14 +7,18 @@ import type { StackFrameInfo } from './debugWorkerProtocol';
 
 const MAX_FRAMES = 200;
 
-/** Frames innermost first, from Go's SP while the host runs a //go:wasmimport call. */
-export function walkGoStack(view: DataView, sp: number, pclntab: GoPclntab): StackFrameInfo[] {
-  return walkGoStackInMemory(pclntab, view, { sp }, MAX_FRAMES).map((frame) => ({
+/**
+ * Frames innermost first, from Go's SP: while the host runs a //go:wasmimport call (0(SP) holds the
+ * return address), or at a statement probe, whose PC is given.
+ */
+export function walkGoStack(view: DataView, sp: number, pclntab: GoPclntab, pc?: number): StackFrameInfo[] {
+  return walkGoStackInMemory(pclntab, view, { sp, pc }, MAX_FRAMES).map((frame) => ({
     name: frame.function,
     file: frame.file,
     line: frame.line,
     kind: 'go',
     pc: frame.pc,
+    sp: frame.sp,
   }));
 }
 

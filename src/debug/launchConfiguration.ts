@@ -30,6 +30,8 @@ export interface Wasip1LaunchArguments {
   /** Listening TCP sockets preopened for the guest, "HOST:PORT" each, after the directories (as `wasip1 run --tcplisten`). */
   tcplisten?: string[];
   noDebug?: boolean;
+  /** `test`: `program` is a package whose test binary (go test -c) is built and run; `args` go to it (`-test.run`, `-test.v`). */
+  mode?: 'debug' | 'test';
   /** Host modules for the program's own //go:wasmimport modules: `{ "env": "./env.mjs" }` or `["env=./env.mjs"]`. */
   imports?: ImportsAttribute;
   /** Where the program's stdio goes: the Debug Console (its input line is stdin), or a terminal the client opens (runInTerminal). */

@@ -7,7 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findGo, GoDiscoveryError } from '../gotool/goDiscovery';
 import type { GoDiagnostic } from '../gotool/goCompilerOutput';
-import { buildWasip1 } from '../gotool/wasip1Build';
+import { debugBuildFlags } from '../gotool/goDebugBuild';
+import { buildWasip1, withMergedTags } from '../gotool/wasip1Build';
 import { GuestModuleError, prepareGuestModule } from '../wasi/guestModule';
 import type { HostModuleSource } from '../wasi/hostModules';
 import { WASI_MODULE } from '../wasi/spec/catalogue';
@@ -16,7 +17,7 @@ import { asList, programDirectory, type Wasip1LaunchArguments, workingDirectoryO
 import { hostModuleSources, ImportsAttributeError } from './launchHostModules';
 
 export type PreparedProgram =
-  | { ok: true; wasmPath: string; bytes: Uint8Array; built: boolean; hostModules: HostModuleSource[] }
+  | { ok: true; wasmPath: string; bytes: Uint8Array; built: boolean; hostModules: HostModuleSource[]; listing?: string; module?: WebAssembly.Module }
   | { ok: false; message: string; diagnostics: GoDiagnostic[]; lines: string[] };
 
 export interface PreparationOptions {
@@ -58,15 +59,20 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
     return { ok: false, message, diagnostics: [], lines: [message] };
   }
   const output = launch.output ? path.resolve(programDirectory(program), launch.output) : defaultOutput(program);
-  options.log?.(`Building ${launch.program} with ${go.versionString.replace(/^go version /, '')}…`);
+  const test = launch.mode === 'test';
+  const userFlags = withMergedTags(asList(launch.buildFlags), asList(launch.buildTags));
+  // Debugging builds as Delve does (-N -l), after the user's flags so that it wins; Run keeps the optimised build.
+  const debugFlags = launch.noDebug ? [] : await debugBuildFlags({ go, packagePath: program, buildFlags: userFlags, env: launch.goEnv, test, signal: options.signal });
+  const what = `${test ? 'the tests of ' : ''}${launch.program}${launch.noDebug ? '' : ' for debugging'}`;
+  options.log?.(`Building ${what} with ${go.versionString.replace(/^go version /, '')}…`);
   const result = await buildWasip1({
     go,
     packagePath: program,
     output,
-    buildFlags: asList(launch.buildFlags),
-    buildTags: asList(launch.buildTags),
+    buildFlags: [...userFlags, ...debugFlags],
     env: launch.goEnv,
     signal: options.signal,
+    test,
   });
   if (result.cancelled) return { ok: false, message: 'The build was cancelled.', diagnostics: [], lines: [] };
   if (!result.ok) {
@@ -81,7 +87,9 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
       : `Build failed: ${lines[0]}`;
     return { ok: false, message, diagnostics: result.diagnostics, lines };
   }
-  return checked({ ok: true, wasmPath: result.wasmPath, bytes: readFileSync(result.wasmPath), built: true, hostModules });
+  // With -S, the compiler's listing is the build's output (other lines are skipped by its reader).
+  const listing = debugFlags.length ? result.output : undefined;
+  return checked({ ok: true, wasmPath: result.wasmPath, bytes: readFileSync(result.wasmPath), built: true, hostModules, listing });
 }
 
 /**
@@ -92,8 +100,9 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
  */
 async function checked(program: Extract<PreparedProgram, { ok: true }>): Promise<PreparedProgram> {
   try {
-    await prepareGuestModule(program.bytes, program.wasmPath, {}, { hostModules: program.hostModules.map((m) => m.module) });
-    return program;
+    // Compiled here, on V8's background threads, once: a run without the debugger hands it to its worker.
+    const { module } = await prepareGuestModule(program.bytes, program.wasmPath, {}, { hostModules: program.hostModules.map((m) => m.module), interfaceOnly: true });
+    return { ...program, module };
   } catch (error) {
     if (!(error instanceof GuestModuleError)) throw error;
     const message = error.reason === 'imports' ? error.message.replace(CLI_IMPORT_ADVICE, 'supply "$1" with a host module') + importsHint(program.bytes) : error.message;

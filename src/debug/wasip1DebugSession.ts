@@ -14,6 +14,7 @@ import type { ExceptionFilter, FunctionBreakpointSpec, GuestEnd, StoppedMessage 
 /** Custom DAP event with the build's diagnostics ({ program, diagnostics: GoDiagnostic[] }), sent before every run. */
 export const BUILD_DIAGNOSTICS_EVENT = 'wasip1.buildDiagnostics';
 import { compileBreakpoint } from './functionBreakpoints';
+import { type LineBreakpointSpec, nearestStatementLine, type ResolvedLineBreakpoint } from './goLineStops';
 import type { DecodedArgument, DecodedCall } from './hostCallDecoder';
 import { programDirectory, type Wasip1LaunchArguments } from './launchConfiguration';
 import type { TerminalExit } from './terminalBridgeProtocol';
@@ -48,6 +49,10 @@ export class Wasip1DebugSession extends LoggingDebugSession {
   private configurationDone!: () => void;
   private readonly configured = new Promise<void>((resolve) => (this.configurationDone = resolve));
   private functionBreakpoints: FunctionBreakpointSpec[] = [];
+  /** Go source line breakpoints by file (the debugger's path). */
+  private lineBreakpoints = new Map<string, LineBreakpointSpec[]>();
+  /** Each source file's statement lines, once the running module is instrumented. */
+  private statementLines: Map<string, number[]> | undefined;
   private filters: ExceptionFilter[] = ['panic', 'trap'];
   private nextBreakpointId = 1;
   private stopped: StoppedMessage | undefined;
@@ -81,6 +86,10 @@ export class Wasip1DebugSession extends LoggingDebugSession {
       this.sendEvent(new BreakpointEvent('changed', bp));
     });
     runtime.on('ended', (end) => this.onEnded(end));
+    runtime.on('statementLines', (files) => (this.statementLines = new Map(Object.entries(files))));
+    runtime.on('lineBreakpoints', (resolved) => {
+      for (const r of resolved) this.sendEvent(new BreakpointEvent('changed', lineBreakpoint(r)));
+    });
     runtime.on('readsStdin', () => {
       // In a terminal, typing and Ctrl+D already work as in any shell.
       if (!this.terminal) this.sendEvent(new OutputEvent(STDIN_HINT, 'console'));
@@ -147,6 +156,7 @@ export class Wasip1DebugSession extends LoggingDebugSession {
     this.terminal = undefined;
     this.interrupted = false;
     this.resumed();
+    this.statementLines = undefined;
     this.runtime = this.createRuntime();
     const failure = await this.startProgram(launch, Promise.resolve());
     if (failure) {
@@ -182,6 +192,7 @@ export class Wasip1DebugSession extends LoggingDebugSession {
         stopOnEntry: args.stopOnEntry,
         trace: args.trace,
         breakpoints: this.functionBreakpoints,
+        lineBreakpoints: this.allLineBreakpoints(),
         exceptionFilters: this.filters,
         stdio: terminal ? (stream, bytes) => this.toTerminal(stream, bytes) : undefined,
       });
@@ -222,15 +233,37 @@ export class Wasip1DebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  /**
+   * Go source line breakpoints. Each is verified at the first line at or after the requested one where
+   * the program can stop, once the module is instrumented (until then it waits, unverified, and a
+   * `breakpoint` event reports where it landed); breakpoints set while the program runs act at once.
+   */
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
-    response.body = {
-      breakpoints: (args.breakpoints ?? []).map((b) => {
-        const bp = new Breakpoint(false, b.line) as DebugProtocol.Breakpoint;
-        bp.message = 'Line breakpoints are not supported in wasip1 guests: use a function breakpoint on a host call (fd_write, path_open, *).';
-        return bp;
-      }),
-    };
+    const file = args.source.path ? this.convertClientPathToDebugger(args.source.path) : undefined;
+    const requested = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }) as DebugProtocol.SourceBreakpoint);
+    const specs: LineBreakpointSpec[] = [];
+    const result = requested.map((b): DebugProtocol.Breakpoint => {
+      const id = this.nextBreakpointId++;
+      if (!file) return lineBreakpoint({ id, verified: false, message: 'Breakpoints need a source file on disk.' });
+      if (b.condition?.trim()) {
+        return lineBreakpoint({ id, verified: false, line: b.line, message: 'Conditions on Go lines are not supported yet: use a hit count, or a condition on a host-call function breakpoint.' });
+      }
+      specs.push({ id, file, line: b.line, hitCondition: b.hitCondition });
+      const at = this.statementLines ? nearestStatementLine(this.statementLines, file, b.line) : undefined;
+      if (this.statementLines && !at) return lineBreakpoint({ id, verified: false, line: b.line, message: `No Go code at or after line ${b.line} in this program.` });
+      return lineBreakpoint({ id, verified: at !== undefined, line: at?.line ?? b.line });
+    });
+    if (file) {
+      if (specs.length) this.lineBreakpoints.set(file, specs);
+      else this.lineBreakpoints.delete(file);
+      this.runtime.setLineBreakpoints(this.allLineBreakpoints());
+    }
+    response.body = { breakpoints: result };
     this.sendResponse(response);
+  }
+
+  private allLineBreakpoints(): LineBreakpointSpec[] {
+    return [...this.lineBreakpoints.values()].flat();
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
@@ -291,19 +324,19 @@ export class Wasip1DebugSession extends LoggingDebugSession {
 
   protected override nextRequest(response: DebugProtocol.NextResponse): void {
     this.resumed();
-    this.runtime.next();
+    this.runtime.step('over');
     this.sendResponse(response);
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
     this.resumed();
-    this.runtime.next();
+    this.runtime.step('into');
     this.sendResponse(response);
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
     this.resumed();
-    this.runtime.next();
+    this.runtime.step('out');
     this.sendResponse(response);
   }
 
@@ -536,6 +569,13 @@ export class Wasip1DebugSession extends LoggingDebugSession {
     vars.push(memory);
     return vars;
   }
+}
+
+function lineBreakpoint(resolved: ResolvedLineBreakpoint): DebugProtocol.Breakpoint {
+  const bp = new Breakpoint(resolved.verified, resolved.line) as DebugProtocol.Breakpoint;
+  bp.id = resolved.id;
+  if (resolved.message) bp.message = resolved.message;
+  return bp;
 }
 
 function variable(name: string, value: string, variablesReference = 0): DebugProtocol.Variable {

@@ -14,6 +14,7 @@ import {
   CONTROL_BYTES, DEBUG_WORKER_MARK, type DebugWorkerSetup, type ExceptionFilter, type FunctionBreakpointSpec, type GuestEnd,
   MAILBOX, type StoppedMessage, type WorkerCommand, type WorkerEvent, type WorkerRequest,
 } from './debugWorkerProtocol';
+import type { LineBreakpointSpec, ResolvedLineBreakpoint, StepKind } from './goLineStops';
 import { guestSetup, type GuestSetup, type Wasip1LaunchArguments, workingDirectoryOf } from './launchConfiguration';
 import { type PreparedProgram, prepareProgram } from './programPreparation';
 
@@ -30,6 +31,9 @@ export interface Wasip1RuntimeEvents {
   output: [category: OutputCategory, text: string];
   stopped: [stop: StoppedMessage];
   breakpointProblem: [id: number, message: string];
+  /** Where Go line breakpoints can go, per source file: known once the module is instrumented. */
+  statementLines: [files: Record<string, number[]>];
+  lineBreakpoints: [resolved: ResolvedLineBreakpoint[]];
   /** The guest ended; `exited` carries its exit code when it had one. */
   ended: [end: GuestEnd];
   /** The guest read stdin for the first time (said once per run, so the user learns how to end the input). */
@@ -42,11 +46,17 @@ export interface StartOptions {
   /** true: trace lines in the Debug Console; a path: appended to that file instead. */
   trace?: boolean | string;
   breakpoints?: readonly FunctionBreakpointSpec[];
+  lineBreakpoints?: readonly LineBreakpointSpec[];
   exceptionFilters?: readonly ExceptionFilter[];
-  /** The script the worker runs; default: debugAdapter.js beside this bundle. */
+  /** The script the worker runs; default: debugWorkerThread.js beside this bundle. */
   workerScript?: string;
   /** Takes the guest's stdout and stderr bytes as they come (a terminal) instead of `output` events. */
   stdio?: (stream: 'stdout' | 'stderr', bytes: Uint8Array) => void;
+  /**
+   * Where stdin comes from instead of writeStdin(): read once the guest reads, paused while the
+   * ring is full (an embedder's pipe or file; the terminal and the Debug Console use writeStdin).
+   */
+  stdin?: NodeJS.ReadableStream;
 }
 
 export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
@@ -72,7 +82,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
     return prepareProgram(launch, { signal, log: (line) => this.emit('output', 'console', line + '\n') });
   }
 
-  start(launch: Wasip1LaunchArguments, program: { wasmPath: string; bytes: Uint8Array; hostModules?: HostModuleSource[] }, options: StartOptions = {}): void {
+  start(launch: Wasip1LaunchArguments, program: { wasmPath: string; bytes: Uint8Array; hostModules?: HostModuleSource[]; listing?: string; module?: WebAssembly.Module }, options: StartOptions = {}): void {
     const setup = (this.setup = guestSetup(launch, program.wasmPath));
     if (typeof options.trace === 'string') {
       const file = path.resolve(workingDirectoryOf(launch), options.trace);
@@ -91,7 +101,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       new OutputPump(stdoutRing, cells, stdio ? (bytes) => stdio('stdout', bytes) : textSink((text) => this.emit('output', 'stdout', text))),
       new OutputPump(stderrRing, cells, stdio ? (bytes) => stdio('stderr', bytes) : textSink((text) => this.emit('output', 'stderr', text))),
     ];
-    this.stdin = new InputPump(stdinRing, cells);
+    this.stdin = new InputPump(stdinRing, cells, options.stdin);
     this.stdinNotYetWanted = stdinRing;
     const listeners = launch.tcplisten?.length
       ? (this.tcpListeners = new TcpListeners(launch.tcplisten.map(parseTcpListenAddress), cells, DEFAULT_RING_BYTES))
@@ -102,6 +112,8 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
     this.commands = channel.port1;
     const workerSetup: DebugWorkerSetup = {
       wasm: program.bytes,
+      // The debugger instruments the bytes and compiles its own; a plain run reuses prepare's compilation.
+      module: options.noDebug ? program.module : undefined,
       control,
       wake: cells.buffer,
       stdin: stdinRing.buffer,
@@ -115,12 +127,14 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       stopOnEntry: options.stopOnEntry ?? false,
       trace: Boolean(options.trace),
       breakpoints: options.breakpoints ?? [],
+      lineBreakpoints: options.lineBreakpoints ?? [],
+      listing: program.listing,
       exceptionFilters: options.exceptionFilters ?? [],
       commands: channel.port2,
       listenerPorts: listeners?.workerPorts ?? [],
       listenerNames: listeners?.names ?? [],
     };
-    const worker = (this.worker = new Worker(options.workerScript ?? path.join(__dirname, 'debugAdapter.js'), {
+    const worker = (this.worker = new Worker(options.workerScript ?? path.join(__dirname, 'debugWorkerThread.js'), {
       workerData: { mark: DEBUG_WORKER_MARK, setup: workerSetup },
       transferList: [channel.port2, ...(listeners?.workerPorts ?? [])],
       resourceLimits: { stackSizeMb: WORKER_STACK_MB },
@@ -151,6 +165,15 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
 
   setBreakpoints(breakpoints: FunctionBreakpointSpec[]): void {
     this.send({ kind: 'breakpoints', breakpoints });
+  }
+
+  setLineBreakpoints(breakpoints: LineBreakpointSpec[]): void {
+    this.send({ kind: 'lineBreakpoints', breakpoints });
+  }
+
+  /** A step by Go source line (by host call when the module has no Go line information). */
+  step(kind: StepKind): void {
+    this.send({ kind: 'step', step: kind });
   }
 
   setExceptionFilters(filters: ExceptionFilter[]): void {
@@ -225,6 +248,8 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       case 'ready': this.emit('ready'); break;
       case 'stopped': this.emit('stopped', event); break;
       case 'breakpointProblem': this.emit('breakpointProblem', event.id, event.message); break;
+      case 'statementLines': this.emit('statementLines', event.files); break;
+      case 'lineBreakpoints': this.emit('lineBreakpoints', event.breakpoints); break;
       case 'trace':
         if (this.traceFd !== undefined) writeSync(this.traceFd, event.text + '\n');
         else this.emit('output', 'console', event.text + '\n');

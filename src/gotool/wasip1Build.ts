@@ -30,6 +30,8 @@ export interface Wasip1BuildOptions {
   cwd?: string;
   fileMode?: SourceFileMode;
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** Build the package's test binary (`go test -c`) instead of the program. */
+  test?: boolean;
 }
 
 export interface Wasip1BuildResult {
@@ -59,7 +61,7 @@ export async function buildWasip1(options: Wasip1BuildOptions): Promise<Wasip1Bu
   const wasmPath = path.resolve(baseDir, options.output);
   mkdirSync(path.dirname(wasmPath), { recursive: true });
 
-  const args = ['build', '-o', wasmPath, ...withMergedTags(options.buildFlags ?? [], options.buildTags ?? []), target.arg];
+  const args = [...(options.test ? ['test', '-c'] : ['build']), '-o', wasmPath, ...withMergedTags(options.buildFlags ?? [], options.buildTags ?? []), target.arg];
   const env = { ...options.env, GOOS: 'wasip1', GOARCH: 'wasm' };
   const run = await runGo(options.go, args, { cwd: target.cwd, env, signal: options.signal, onOutput: options.onOutput });
 

@@ -65,10 +65,11 @@ export function findStatementSites(module: WasmModule, pclntab: GoPclntab, optio
   const mismatched: string[] = [];
   for (let defined = 0; defined < module.codeOffsets.length; defined++) {
     builder.startFunction(defined);
-    const name = module.functionName(defined + module.importedFunctionCount);
-    if (!name || !include(name)) continue;
+    // The pclntab has Go's own names; the name section spells some differently (`main.__T_.m`).
     const goIndex = pclntab.funcIndexForWasmFunction(defined + module.importedFunctionCount);
     if (goIndex < 0) continue;
+    const name = pclntab.funcName(goIndex);
+    if (!include(name)) continue;
     let body: DecodedBody;
     try {
       body = decodeFunctionBody(module.bytes, module.codeOffsets[defined], module.codeSizes[defined]);
@@ -137,8 +138,9 @@ function addListedSites(builder: SiteBuilder, defined: number, listed: ListedFun
   const pcF = (GO_FUNC_VALUE_OFFSET + defined) * PC_B_LIMIT;
   const { op, pcB, line, file } = listed;
   let entered = false;
-  for (let i = 1; i < op.length; i++) {
-    if (pcB[i] === 0 || op[i] === 'End' || at[i] < 0 || isJumpOnly(listed, i)) continue;
+  const bodyStart = firstBodyInstruction(listed);
+  for (let i = Math.max(1, bodyStart); i < op.length; i++) {
+    if (op[i] === 'End' || at[i] < 0 || isJumpOnly(listed, i)) continue;
     const blockStart = op[i - 1] === 'End' && pcB[i - 1] !== pcB[i - 2];
     const lineChange = line[i] !== line[i - 1] || file[i] !== file[i - 1];
     const entry = !entered;
@@ -152,6 +154,18 @@ function addListedSites(builder: SiteBuilder, defined: number, listed: ListedFun
     if (entry) flags |= SiteFlag.entry;
     builder.add(defined, at[i], pcF + pcB[i], files[file[i]], line[i], flags);
   }
+}
+
+/**
+ * Where the function's own code starts: after the stack check when it has one (its frame is then
+ * allocated and the body runs from PC_B 1), else right after the dispatch (a frameless leaf).
+ */
+function firstBodyInstruction(listed: ListedFunction): number {
+  const { op, operand, pcB } = listed;
+  const checksStack = op.some((o, i) => o === 'Call' && pcB[i] === 0 && operand[i].startsWith('runtime.morestack'));
+  if (checksStack) return pcB.findIndex((b) => b > 0);
+  const dispatch = op.indexOf('BrTable');
+  return dispatch >= 0 && op[dispatch + 1] === 'End' ? dispatch + 2 : 0;
 }
 
 /** `I32Const k; Set PC_B; Br`: a jump to block k that the compiler placed on the line of the branch. */

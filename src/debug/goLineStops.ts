@@ -1,0 +1,289 @@
+// Where the guest stops on Go source lines: line breakpoints, stepping and pause, decided at the
+// statement probes (src/wasm/goStatementProbes.ts). Knows nothing of DAP: the debug worker asks it,
+// at each probe, whether to stop, and tells it where a stop left the program so a step can start.
+//
+// Steps follow one goroutine (Go's g, wasm global 2) and compare frames by their depth below the top
+// of that goroutine's stack (g.stack.hi − SP), which, unlike SP itself, survives Go moving a growing
+// stack. Only the functions a request can stop in are armed: a breakpoint's functions, the stack's
+// functions for Step Over and Step Out, every function for Step Into and Pause.
+import type { GoPclntab } from '../wasm/goPclntab';
+import { GO_FUNC_VALUE_OFFSET } from '../wasm/goPclntab';
+import { type StatementSites, SiteFlag } from '../wasm/goStatementSites';
+import { PROBE_EXPORTS } from '../wasm/goStatementProbes';
+import { compileHitCondition } from './functionBreakpoints';
+
+export interface LineBreakpointSpec {
+  id: number;
+  /** Absolute path of the source file, as the client names it. */
+  file: string;
+  line: number;
+  condition?: string;
+  hitCondition?: string;
+}
+
+export interface ResolvedLineBreakpoint {
+  id: number;
+  verified: boolean;
+  /** The line it was moved to: the first line at or after the requested one where the program can stop. */
+  line?: number;
+  message?: string;
+}
+
+export type StepKind = 'over' | 'into' | 'out';
+
+/** A frame a step starts from: its function's PC and its SP (the walker's frame). */
+export interface StepOrigin {
+  pc: number;
+  sp: number;
+  line: number;
+}
+
+export type LineStop = { reason: 'breakpoint'; hitBreakpointIds: number[] } | { reason: 'step' } | { reason: 'pause' };
+
+interface ActiveBreakpoint {
+  spec: LineBreakpointSpec;
+  hits: number;
+  hitTest?: (hits: number) => boolean;
+}
+
+interface ActiveStep {
+  kind: StepKind;
+  g: number;
+  depth: number;
+  definedFunction: number;
+  line: number;
+}
+
+const PC_B_LIMIT = 0x10000;
+
+export class GoLineStops {
+  private readonly armed: (WebAssembly.Global | undefined)[];
+  private readonly armedList: number[] = [];
+  private readonly spGlobal: WebAssembly.Global;
+  private readonly gGlobal: WebAssembly.Global;
+  private readonly budget: WebAssembly.Global;
+  /** Site → the breakpoints on it. */
+  private bySite = new Map<number, ActiveBreakpoint[]>();
+  private breakpointFunctions = new Set<number>();
+  private step: ActiveStep | undefined;
+  private stepFunctions: Set<number> | 'all' | undefined;
+  private pausing = false;
+  /** Functions armed whatever else happens (runtime.fatalpanic, while the panic filter is on). */
+  private readonly alwaysFunctions = new Set<number>();
+  private alwaysOn = false;
+  /** Per file (as compiled), statement lines → their sites. */
+  private readonly linesByFile = new Map<string, Map<number, number[]>>();
+  private readonly sortedLines = new Map<string, number[]>();
+
+  constructor(
+    readonly sites: StatementSites,
+    exports: WebAssembly.Exports,
+    private readonly memory: () => DataView,
+    private readonly pclntab: GoPclntab,
+  ) {
+    this.spGlobal = exports[PROBE_EXPORTS.stackPointer] as WebAssembly.Global;
+    this.gGlobal = exports[PROBE_EXPORTS.goroutine] as WebAssembly.Global;
+    this.budget = exports[PROBE_EXPORTS.budget] as WebAssembly.Global;
+    this.armed = [];
+    for (const [name, value] of Object.entries(exports)) {
+      if (!name.startsWith(PROBE_EXPORTS.armedPrefix)) continue;
+      const f = Number(name.slice(PROBE_EXPORTS.armedPrefix.length));
+      this.armed[f] = value as WebAssembly.Global;
+      this.armedList.push(f);
+    }
+    for (let s = 0; s < sites.count; s++) {
+      if (!(sites.flags[s] & SiteFlag.statement)) continue;
+      const file = sites.files[sites.file[s]];
+      let lines = this.linesByFile.get(file);
+      if (!lines) this.linesByFile.set(file, (lines = new Map()));
+      const line = sites.line[s];
+      const list = lines.get(line);
+      if (list) list.push(s);
+      else lines.set(line, [s]);
+    }
+    for (const [file, lines] of this.linesByFile) this.sortedLines.set(file, [...lines.keys()].sort((a, b) => a - b));
+  }
+
+  /** Every file with statements, and its lines in order: what the session verifies breakpoints with. */
+  statementLines(): Record<string, number[]> {
+    return Object.fromEntries(this.sortedLines);
+  }
+
+  setBreakpoints(specs: readonly LineBreakpointSpec[]): ResolvedLineBreakpoint[] {
+    const bySite = new Map<number, ActiveBreakpoint[]>();
+    const functions = new Set<number>();
+    const resolved = specs.map((spec): ResolvedLineBreakpoint => {
+      let hitTest: ((hits: number) => boolean) | undefined;
+      try {
+        hitTest = spec.hitCondition?.trim() ? compileHitCondition(spec.hitCondition) : undefined;
+      } catch (error) {
+        return { id: spec.id, verified: false, message: (error as Error).message };
+      }
+      const at = nearestStatementLine(this.sortedLines, spec.file, spec.line);
+      const found = at && { line: at.line, sites: this.linesByFile.get(at.file)?.get(at.line) ?? [] };
+      if (!found) return { id: spec.id, verified: false, message: `No Go code at or after line ${spec.line} of ${spec.file} in this program.` };
+      const active: ActiveBreakpoint = { spec, hits: 0, hitTest };
+      for (const site of found.sites) {
+        const list = bySite.get(site);
+        if (list) list.push(active);
+        else bySite.set(site, [active]);
+        functions.add(this.sites.definedFunction[site]);
+      }
+      return { id: spec.id, verified: true, line: found.line };
+    });
+    this.bySite = bySite;
+    this.breakpointFunctions = functions;
+    this.rearm();
+    return resolved;
+  }
+
+  /** Starts a step from a stop; `stack` are the stopped goroutine's frames (innermost first, the origin among them). */
+  startStep(kind: StepKind, origin: StepOrigin, stack: readonly { pc: number }[]): void {
+    const g = Number(this.gGlobal.value);
+    this.step = {
+      kind,
+      g,
+      depth: this.stackTop(g) - origin.sp,
+      definedFunction: definedFunctionOf(origin.pc),
+      line: origin.line,
+    };
+    if (kind === 'into') this.stepFunctions = 'all';
+    else this.stepFunctions = new Set(stack.map((f) => definedFunctionOf(f.pc)));
+    this.rearm();
+  }
+
+  /** Stop at the next statement any goroutine reaches. */
+  pause(): void {
+    this.pausing = true;
+    this.stepFunctions = 'all';
+    this.rearm();
+  }
+
+  /** Called when the program stops for any reason: a step or pause in progress is over. */
+  stopped(): void {
+    if (!this.step && !this.pausing) return;
+    this.step = undefined;
+    this.pausing = false;
+    this.stepFunctions = undefined;
+    this.rearm();
+  }
+
+  /** Keeps a function armed (when `on`), e.g. to catch a panic; undefined only switches. */
+  alwaysArm(definedFunction: number | undefined, on: boolean): void {
+    if (definedFunction !== undefined) this.alwaysFunctions.add(definedFunction);
+    this.alwaysOn = on;
+    this.rearm();
+  }
+
+  resetBudget(value: number): void {
+    this.budget.value = value;
+  }
+
+  /** The decision at a probe; undefined to run on. */
+  atSite(site: number): LineStop | undefined {
+    const sites = this.sites;
+    const statement = (sites.flags[site] & SiteFlag.statement) !== 0;
+    const breakpoints = statement ? this.bySite.get(site) : undefined;
+    if (breakpoints) {
+      const hit: number[] = [];
+      for (const bp of breakpoints) {
+        bp.hits++;
+        if (!bp.hitTest || bp.hitTest(bp.hits)) hit.push(bp.spec.id);
+      }
+      if (hit.length) return { reason: 'breakpoint', hitBreakpointIds: hit };
+    }
+    if (this.pausing && statement) return { reason: 'pause' };
+    const step = this.step;
+    if (!step) return undefined;
+    const g = Number(this.gGlobal.value);
+    if (g !== step.g) return undefined;
+    const depth = this.stackTop(g) - (this.spGlobal.value as number);
+    if (depth < step.depth) return { reason: 'step' };
+    if (step.kind === 'out' || !statement) return undefined;
+    if (depth === step.depth) {
+      const same = sites.definedFunction[site] === step.definedFunction && sites.line[site] === step.line;
+      return same ? undefined : { reason: 'step' };
+    }
+    return step.kind === 'into' ? { reason: 'step' } : undefined;
+  }
+
+  /** Go PC of a site: the stack walker's starting point. */
+  sitePC(site: number): number {
+    return this.sites.pc[site];
+  }
+
+  /** The current Go SP (wasm global 0). */
+  stackPointer(): number {
+    return this.spGlobal.value as number;
+  }
+
+  /** The current goroutine's g pointer. */
+  goroutine(): number {
+    return Number(this.gGlobal.value);
+  }
+
+  /** Whether a frame's function can be stepped in (has statement sites). */
+  hasSites(pc: number): boolean {
+    const f = definedFunctionOf(pc);
+    return f >= 0 && f + 1 < this.sites.functionStart.length && this.sites.functionStart[f + 1] > this.sites.functionStart[f];
+  }
+
+  /** g.stack.hi: the goroutine's stack is [g.stack.lo, g.stack.hi), the first two words of runtime.g. */
+  private stackTop(g: number): number {
+    const view = this.memory();
+    if (g <= 0 || g + 16 > view.byteLength) return 0;
+    return view.getUint32(g + 8, true) + view.getUint32(g + 12, true) * 0x100000000;
+  }
+
+  private rearm(): void {
+    const all = this.stepFunctions === 'all';
+    const stepping = this.stepFunctions instanceof Set ? this.stepFunctions : undefined;
+    for (const f of this.armedList) {
+      const on = all || this.breakpointFunctions.has(f) || (stepping?.has(f) ?? false) || (this.alwaysOn && this.alwaysFunctions.has(f)) ? 1 : 0;
+      const global = this.armed[f] as WebAssembly.Global;
+      if (global.value !== on) global.value = on;
+    }
+  }
+
+  /** The pclntab the sites came from, for the worker's stack walks. */
+  get table(): GoPclntab {
+    return this.pclntab;
+  }
+}
+
+export function definedFunctionOf(pc: number): number {
+  return Math.floor(pc / PC_B_LIMIT) - GO_FUNC_VALUE_OFFSET;
+}
+
+/**
+ * Where a breakpoint at file:line lands: that line, or the next line of the file that has a statement.
+ * Files match by path, or failing that by their longest common tail (a symlinked checkout, another
+ * drive letter), as long as at least the file name and its folder agree. `files` maps each file to its
+ * statement lines in ascending order.
+ */
+export function nearestStatementLine(files: ReadonlyMap<string, readonly number[]>, file: string, line: number): { file: string; line: number } | undefined {
+  let found = files.has(file) ? file : undefined;
+  if (!found) {
+    const wanted = file.replace(/\\/g, '/').split('/');
+    let best = 1;
+    for (const candidate of files.keys()) {
+      const parts = candidate.split('/');
+      let common = 0;
+      while (common < parts.length && common < wanted.length && parts[parts.length - 1 - common] === wanted[wanted.length - 1 - common]) common++;
+      if (common > best) {
+        best = common;
+        found = candidate;
+      }
+    }
+  }
+  const lines = found ? files.get(found) : undefined;
+  if (!found || !lines) return undefined;
+  let lo = 0;
+  let hi = lines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lines[mid] < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < lines.length ? { file: found, line: lines[lo] } : undefined;
+}
