@@ -97,8 +97,24 @@ export class DirectoryDescriptor extends Descriptor {
   }
 }
 
-/** Rights a preopened directory gets, and passes on to what is opened beneath it. */
-export const DIRECTORY_RIGHTS = ALL_RIGHTS & ~(Rights.FD_READ | Rights.FD_WRITE | Rights.FD_SEEK | Rights.FD_TELL);
+/**
+ * The rights that mean something on a regular file: what fd_fdstat_get reports for one is at most
+ * these, so every right it shows is one a call checks.
+ */
+export const FILE_RIGHTS =
+  Rights.FD_DATASYNC | Rights.FD_READ | Rights.FD_SEEK | Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_SYNC | Rights.FD_TELL |
+  Rights.FD_WRITE | Rights.FD_ADVISE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_GET | Rights.FD_FILESTAT_SET_SIZE |
+  Rights.FD_FILESTAT_SET_TIMES | Rights.POLL_FD_READWRITE;
+
+/**
+ * Rights a preopened directory gets, and at most what a directory opened later holds: everything
+ * but the byte-stream and socket rights (a directory is not read, written, sized or polled).
+ */
+export const DIRECTORY_RIGHTS = ALL_RIGHTS & ~(
+  Rights.FD_READ | Rights.FD_WRITE | Rights.FD_SEEK | Rights.FD_TELL | Rights.FD_ADVISE | Rights.FD_ALLOCATE |
+  Rights.FD_FILESTAT_SET_SIZE | Rights.POLL_FD_READWRITE | Rights.SOCK_SHUTDOWN | Rights.SOCK_ACCEPT
+);
+/** What a preopen passes on to what is opened beneath it: anything, narrowed by what is asked for. */
 export const DIRECTORY_INHERITING = ALL_RIGHTS;
 
 /**

@@ -21,6 +21,8 @@ const PRESTAT_SIZE = 8;
 const ALL_FD_FLAGS = FdFlags.APPEND | FdFlags.DSYNC | FdFlags.NONBLOCK | FdFlags.RSYNC | FdFlags.SYNC;
 const SYNC_FLAGS = FdFlags.DSYNC | FdFlags.RSYNC | FdFlags.SYNC;
 const MAX_FILE_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
+/** Either right lets the guest read its offset: the spec says FD_SEEK implies FD_TELL. */
+const TELL_RIGHTS = Rights.FD_TELL | Rights.FD_SEEK;
 
 /** A guest's u64 file offset as a number; offsets past 2**53 are refused with EINVAL. */
 function fileOffset(offset: bigint): number {
@@ -231,8 +233,9 @@ export function fdFunctions(ctx: HostContext): HostFunctions {
     fd_seek(fd: number, offset: bigint, whence: number, newOffsetOut: number): number {
       memory.refresh();
       const file = requireFile(fds.get(fd));
+      // Reading the offset without moving it is telling: FD_TELL, or FD_SEEK, which implies it.
       const tellOnly = whence === Whence.CUR && offset === 0n;
-      const needed = tellOnly ? Rights.FD_TELL | Rights.FD_SEEK : Rights.FD_SEEK;
+      const needed = tellOnly ? TELL_RIGHTS : Rights.FD_SEEK;
       if ((file.rightsBase & needed) === 0) throw new WasiError(Errno.NOTCAPABLE);
       newOffsetOut >>>= 0;
       memory.check(newOffsetOut, 8);
@@ -253,7 +256,7 @@ export function fdFunctions(ctx: HostContext): HostFunctions {
     fd_tell(fd: number, offsetOut: number): number {
       memory.refresh();
       const file = requireFile(fds.get(fd));
-      if ((file.rightsBase & Rights.FD_TELL) === 0) throw new WasiError(Errno.NOTCAPABLE);
+      if ((file.rightsBase & TELL_RIGHTS) === 0) throw new WasiError(Errno.NOTCAPABLE);
       memory.setU64FromNumber(offsetOut >>> 0, file.position);
       return Errno.SUCCESS;
     },

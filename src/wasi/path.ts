@@ -6,11 +6,11 @@ import {
   constants, linkSync, lstatSync, mkdirSync, openSync, readlinkSync, renameSync, rmdirSync, symlinkSync, unlinkSync,
   type BigIntStats,
 } from 'node:fs';
-import { DIRECTORY_RIGHTS, DirectoryDescriptor, FileDescriptor } from './descriptors';
+import { DIRECTORY_RIGHTS, DirectoryDescriptor, FILE_RIGHTS, FileDescriptor } from './descriptors';
 import { FILESTAT_SIZE, filetypeOf, writeFilestat } from './filestat';
 import { setFileTimes } from './fileTimes';
 import type { HostContext, HostFunctions } from './hostContext';
-import { guestPathFor, resolveGuestPath, type ResolvedPath } from './sandbox';
+import { guestPathFor, refuseEscapingSymlink, resolveGuestPath, type ResolvedPath } from './sandbox';
 import { ALL_RIGHTS, FdFlags, Filetype, LookupFlags, OFlags, Rights } from './spec/constants';
 import { Errno, hostErrorCode } from './spec/errno';
 import { WasiError } from './wasiError';
@@ -42,6 +42,23 @@ function stripTrailingSlash(hostPath: string): string {
 
 function lstatExact(hostPath: string): BigIntStats {
   return lstatSync(hostPath, { bigint: true });
+}
+
+/**
+ * What path_open needs on the directory, by the spec's rights: PATH_OPEN; PATH_CREATE_FILE to
+ * create; FD_SYNC for the RSYNC and SYNC flags (DSYNC, which FD_DATASYNC or FD_SYNC allows, is
+ * checked on its own); and PATH_FILESTAT_SET_SIZE to truncate, unless the fd being opened (`base`,
+ * already narrowed by the directory) gets FD_FILESTAT_SET_SIZE: it could then truncate the file
+ * the moment it is open, so O_TRUNC grants nothing more. That is how Go's os.Root creates files:
+ * Go opens directories without PATH_FILESTAT_SET_SIZE (syscall/fs_wasip1.go counts it among the
+ * write rights) and then opens files O_TRUNC through them asking for FD_FILESTAT_SET_SIZE.
+ */
+function rightsToOpen(oflags: number, fdflags: number, base: number): number {
+  let rights = Rights.PATH_OPEN;
+  if (oflags & OFlags.CREAT) rights |= Rights.PATH_CREATE_FILE;
+  if (oflags & OFlags.TRUNC && (base & Rights.FD_FILESTAT_SET_SIZE) === 0) rights |= Rights.PATH_FILESTAT_SET_SIZE;
+  if (fdflags & (FdFlags.RSYNC | FdFlags.SYNC)) rights |= Rights.FD_SYNC;
+  return rights;
 }
 
 export function pathFunctions(ctx: HostContext): HostFunctions {
@@ -83,14 +100,13 @@ export function pathFunctions(ctx: HostContext): HostFunctions {
       const exclusive = create && (oflags & OFlags.EXCL) !== 0;
       const truncate = (oflags & OFlags.TRUNC) !== 0;
       const wantsDirectory = (oflags & OFlags.DIRECTORY) !== 0;
-      if (create && (dir.rightsBase & Rights.PATH_CREATE_FILE) === 0) throw new WasiError(Errno.NOTCAPABLE);
-      // O_TRUNC is not gated on PATH_FILESTAT_SET_SIZE: Go opens directories (os.Root, openat) with
-      // read rights, which lack it, and then creates files with O_TRUNC through them; wasmtime and
-      // wazero, which Go is tested on, do not check it either.
-      if (create && wantsDirectory) throw new WasiError(Errno.INVAL);
       // What is opened gets at most what its directory passes on (Go asks for low 32 bits only).
       const base = Number(BigInt.asUintN(64, rightsBase) & RIGHTS_MASK) & dir.rightsInheriting;
       const inheriting = Number(BigInt.asUintN(64, rightsInheriting) & RIGHTS_MASK) & dir.rightsInheriting;
+      const needed = rightsToOpen(oflags, fdflags, base);
+      if ((dir.rightsBase & needed) !== needed) throw new WasiError(Errno.NOTCAPABLE);
+      if (fdflags & FdFlags.DSYNC && (dir.rightsBase & (Rights.FD_DATASYNC | Rights.FD_SYNC)) === 0) throw new WasiError(Errno.NOTCAPABLE);
+      if (create && wantsDirectory) throw new WasiError(Errno.INVAL);
       // O_CREAT|O_EXCL never follows a final symlink (POSIX): the link itself "exists".
       const follow = (dirflags & LookupFlags.SYMLINK_FOLLOW) !== 0 && !exclusive;
 
@@ -125,7 +141,7 @@ export function pathFunctions(ctx: HostContext): HostFunctions {
       if (exclusive) flags |= O_EXCL;
       if (truncate) flags |= O_TRUNC;
       const hostFd = openSync(resolved.hostPath, flags, 0o666);
-      const file = new FileDescriptor(hostFd, resolved.hostPath, guestName, base, inheriting, stat ? filetypeOf(stat) : Filetype.REGULAR_FILE);
+      const file = new FileDescriptor(hostFd, resolved.hostPath, guestName, base & FILE_RIGHTS, inheriting, stat ? filetypeOf(stat) : Filetype.REGULAR_FILE);
       file.fdflags = fdflags;
       memory.view.setUint32(fdOut, fds.add(file), true);
       return Errno.SUCCESS;
@@ -228,13 +244,15 @@ export function pathFunctions(ctx: HostContext): HostFunctions {
     path_symlink(oldPointer: number, oldLength: number, dirFd: number, newPointer: number, newLength: number): number {
       memory.refresh();
       const dir = directory(dirFd, Rights.PATH_SYMLINK);
-      // The target is data, stored as given; resolution refuses to follow it out of the sandbox.
+      // The target is stored as given, once it is known to lead nowhere outside the sandbox (host
+      // tools follow links our walk would refuse).
       const contents = guestString(oldPointer, oldLength);
       if (contents.length === 0) throw new WasiError(Errno.NOENT);
       if (contents.includes('\0')) throw new WasiError(Errno.INVAL);
       const resolved = resolveGuestPath(dir, guestString(newPointer, newLength), false);
       if (namesDirectoryItself(resolved)) throw new WasiError(Errno.EXIST);
       refuseSlashThroughSymlink(resolved, Errno.EXIST);
+      refuseEscapingSymlink(dir, resolved.hostPath, contents);
       symlinkSync(contents, resolved.hostPath);
       return Errno.SUCCESS;
     },

@@ -8,7 +8,7 @@ import { monotonicNs, readClock } from './clock';
 import { Descriptor, FileDescriptor, StreamDescriptor } from './descriptors';
 import type { HostContext, HostFunctions } from './hostContext';
 import { SocketDescriptor } from './sockets';
-import { EventRwFlags, EventType, SubclockFlags } from './spec/constants';
+import { EventRwFlags, EventType, Rights, SubclockFlags } from './spec/constants';
 import { Errno } from './spec/errno';
 import { WasiError } from './wasiError';
 
@@ -180,6 +180,14 @@ function checkFd(descriptor: Descriptor | undefined, type: number, out: FdReadin
   out.flags = 0;
   if (!descriptor) {
     out.error = Errno.BADF;
+    return;
+  }
+  // Waiting needs the right to poll and the right to do what is waited for (accepting is a
+  // listener's way of reading).
+  const rights = descriptor.rightsBase;
+  if ((rights & Rights.POLL_FD_READWRITE) === 0 ||
+      (rights & (type === EventType.FD_READ ? Rights.FD_READ | Rights.SOCK_ACCEPT : Rights.FD_WRITE)) === 0) {
+    out.error = Errno.NOTCAPABLE;
     return;
   }
   if (descriptor instanceof SocketDescriptor && descriptor.listener) {

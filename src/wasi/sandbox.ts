@@ -6,7 +6,7 @@
 // Nothing is cached between calls: a cached "this is a plain directory" would turn a harmless race
 // (a directory swapped for a symlink between two calls) into a lasting escape.
 import { lstatSync, readlinkSync, realpathSync, type BigIntStats, type Stats } from 'node:fs';
-import type { DirectoryDescriptor } from './descriptors';
+import { DirectoryDescriptor } from './descriptors';
 import { Errno } from './spec/errno';
 import { WasiError } from './wasiError';
 
@@ -17,6 +17,13 @@ import { WasiError } from './wasiError';
  * the legacy tests used NOTCAPABLE. One constant, so the choice is made once.
  */
 export const SANDBOX_ESCAPE = Errno.PERM;
+
+/**
+ * Marks, among the components still to walk, where the descriptor's own directory is reached and
+ * the guest's path begins: from there on `..` may not climb above that directory. A guest path
+ * cannot hold it (NUL is refused) and neither can a symlink's target.
+ */
+const DESCRIPTOR_REACHED = '\0';
 
 /** Linux's limit on symlink expansions in one lookup (MAXSYMLINKS). */
 const MAX_SYMLINK_EXPANSIONS = 40;
@@ -113,9 +120,12 @@ export function validateGuestPath(guestPath: string): void {
 
 /**
  * Resolves `guestPath` below `dir`. Intermediate symlinks are always followed (inside the sandbox);
- * the final one only with `followFinal`. Throws WasiError: NOENT (empty path, missing intermediate
- * directory), INVAL (NUL), SANDBOX_ESCAPE (absolute path, `..` above the root, a symlink leading
- * out), NOTDIR (a file used as a directory, a trailing slash on a non-directory), LOOP.
+ * the final one only with `followFinal`. A directory descriptor is a capability of its own: the
+ * guest's path, and the symlinks met along it, may not climb above `dir`, not even for a step
+ * (`sub/../../sub/x` through `sub` is refused, as wasmtime and the WASI test suite expect).
+ * Throws WasiError: NOENT (empty path, missing intermediate directory), INVAL (NUL),
+ * SANDBOX_ESCAPE (absolute path, `..` above `dir`, a symlink leading out), NOTDIR (a file used as
+ * a directory, a trailing slash on a non-directory), LOOP.
  */
 export function resolveGuestPath(dir: DirectoryDescriptor, guestPath: string, followFinal: boolean): ResolvedPath {
   validateGuestPath(guestPath);
@@ -128,12 +138,17 @@ export function resolveGuestPath(dir: DirectoryDescriptor, guestPath: string, fo
   // The descriptor's own components are walked too: if one was swapped for a symlink since the
   // descriptor was opened, it is followed under the same rules instead of trusted.
   const own = dir.hostPath === root ? [] : componentsBelowRoot(dir);
+  // A path with nothing to walk cannot climb, so only a real one needs the boundary marked.
+  const marked = own.length > 0 && pending.length > 0;
+  if (marked) pending.push(DESCRIPTOR_REACHED);
   for (let i = own.length - 1; i >= 0; i--) pending.push(own[i]);
   // Only a symlink with an absolute target needs the preopen's guest name.
   let rootName: string | undefined;
   const preopenName = (): string => (rootName ??= preopenGuestName(dir, own.length));
 
-  verifyDirectoriesAtOnce(prefixes, pending);
+  // The depth in `prefixes` that `..` may not climb above: the root while the descriptor's own
+  // components are walked, the descriptor's directory once the guest's path begins.
+  let floor = Math.max(verifyDirectoriesAtOnce(prefixes, pending, marked), 0);
 
   let expansions = 0;
   let slashFollowedSymlink = false;
@@ -141,8 +156,12 @@ export function resolveGuestPath(dir: DirectoryDescriptor, guestPath: string, fo
   while (pending.length > 0) {
     const name = pending.pop() as string;
     const isLast = pending.length === 0;
+    if (name === DESCRIPTOR_REACHED) {
+      floor = prefixes.length - 1;
+      continue;
+    }
     if (name === '..') {
-      if (prefixes.length === 1) throw new WasiError(SANDBOX_ESCAPE);
+      if (prefixes.length - 1 <= floor) throw new WasiError(SANDBOX_ESCAPE);
       prefixes.pop();
       continue;
     }
@@ -165,7 +184,7 @@ export function resolveGuestPath(dir: DirectoryDescriptor, guestPath: string, fo
       }
       if (entry.isSymbolicLink()) {
         if (!followFinal) slashFollowedSymlink = true;
-        expansions = expandSymlink(candidate, pending, expansions, prefixes, preopenName);
+        expansions = expandSymlink(candidate, pending, expansions, prefixes, floor, preopenName);
         continue;
       }
       if (trailingSlash && !entry.isDirectory()) throw new WasiError(Errno.NOTDIR);
@@ -177,7 +196,7 @@ export function resolveGuestPath(dir: DirectoryDescriptor, guestPath: string, fo
     const entry: Stats | undefined = lstatSync(candidate, NO_THROW);
     if (entry === undefined) throw new WasiError(Errno.NOENT);
     if (entry.isSymbolicLink()) {
-      expansions = expandSymlink(candidate, pending, expansions, prefixes, preopenName);
+      expansions = expandSymlink(candidate, pending, expansions, prefixes, floor, preopenName);
       continue;
     }
     if (!entry.isDirectory()) throw new WasiError(Errno.NOTDIR);
@@ -194,46 +213,56 @@ export function resolveGuestPath(dir: DirectoryDescriptor, guestPath: string, fo
  * above say one realpath beats the lstats: if realpath of the lexical path is that same path, no component was a symlink when it looked, so they are taken as
  * walked (moved from `pending` to `prefixes`). Anything else (a symlink, a missing component,
  * a `..`) leaves everything to the component-by-component walk, which also finds the right errno.
- * realpath's answer is only compared, never used, so it cannot lead anywhere.
+ * realpath's answer is only compared, never used, so it cannot lead anywhere. Returns the depth
+ * at which the descriptor's boundary (`marked`) was passed, -1 when it was not.
  */
-function verifyDirectoriesAtOnce(prefixes: string[], pending: string[]): void {
-  const directories = pending.length - 1; // all but the final component
-  if (directories < 1) return;
+function verifyDirectoriesAtOnce(prefixes: string[], pending: string[], marked: boolean): number {
+  const moved = pending.length - 1; // all but the final component
+  const directories = marked ? moved - 1 : moved;
+  if (directories < 1) return -1;
   let lexical = prefixes[0];
-  if (REALPATH_COST_PER_COMPONENT * (depthOf(lexical) + directories) >= LSTAT_COST * directories) return;
+  if (REALPATH_COST_PER_COMPONENT * (depthOf(lexical) + directories) >= LSTAT_COST * directories) return -1;
   for (let i = pending.length - 1; i >= 1; i--) {
     const name = pending[i];
-    if (name === '..') return;
-    lexical = joinHost(lexical, name);
+    if (name === '..') return -1;
+    if (name !== DESCRIPTOR_REACHED) lexical = joinHost(lexical, name);
   }
   let real: string;
   try {
     real = realpathSync.native(lexical);
   } catch {
-    return;
+    return -1;
   }
-  if (real !== lexical) return;
+  if (real !== lexical) return -1;
+  let boundary = -1;
   let prefix = prefixes[0];
-  for (let i = 0; i < directories; i++) {
-    prefix = joinHost(prefix, pending.pop() as string);
+  for (let i = 0; i < moved; i++) {
+    const name = pending.pop() as string;
+    if (name === DESCRIPTOR_REACHED) {
+      boundary = prefixes.length - 1;
+      continue;
+    }
+    prefix = joinHost(prefix, name);
     prefixes.push(prefix);
   }
+  return boundary;
 }
 
 /**
  * Replaces a symlink by its target's components. A relative target continues from the link's
  * directory. An absolute target is a guest path: under the preopen's own name (everything, for a
  * preopen named "/") it restarts the walk at the sandbox root, as a chroot would, and it is an
- * escape otherwise. Either way the walk that follows is held to the same rules.
+ * escape otherwise, or when the walk may not climb to the root (`floor` above it). Either way the
+ * walk that follows is held to the same rules.
  */
 function expandSymlink(
-  linkPath: string, pending: string[], expansions: number, prefixes: string[], preopenName: () => string,
+  linkPath: string, pending: string[], expansions: number, prefixes: string[], floor: number, preopenName: () => string,
 ): number {
   if (expansions + 1 > MAX_SYMLINK_EXPANSIONS) throw new WasiError(Errno.LOOP);
   let target = readlinkSync(linkPath, 'utf8');
   if (target.length === 0) throw new WasiError(Errno.NOENT);
   if (target.charCodeAt(0) === 0x2f) {
-    const below = belowPreopenName(target, preopenName());
+    const below = floor === 0 ? belowPreopenName(target, preopenName()) : undefined;
     if (below === undefined) throw new WasiError(SANDBOX_ESCAPE);
     prefixes.length = 1;
     target = below.length > 0 ? below : '.';
@@ -293,4 +322,39 @@ export function resolveDirectoryWithStat(dir: DirectoryDescriptor): { hostPath: 
   if (dir.hostPath === dir.sandboxRoot) return { hostPath: dir.hostPath, stat: undefined };
   const resolved = resolveGuestPath(dir, '.', true);
   return { hostPath: resolved.hostPath, stat: resolved.stat ?? undefined };
+}
+
+/**
+ * Refuses a symlink whose target leads out of `dir`'s sandbox, before path_symlink creates it at
+ * `linkHostPath` (a path the walk produced, so its directory is a real one below the root). The
+ * walk never follows such a link, but host-side tools would. Refused: an absolute target (on the
+ * host it names the host's own root), a target whose `..` climb above the root counted from the
+ * link's directory (the kernel's way, missing components included), and one that climbs out
+ * through links already there (`dot/../x` with `dot -> .`). Where the links lead inside, the
+ * target stays allowed. A later rename of a directory holding a relative link can still change
+ * where it leads: only creation is checked.
+ */
+export function refuseEscapingSymlink(dir: DirectoryDescriptor, linkHostPath: string, target: string): void {
+  if (target.charCodeAt(0) === 0x2f) throw new WasiError(SANDBOX_ESCAPE);
+  const root = dir.sandboxRoot;
+  const linkDirectory = linkHostPath.replace(/\/+$/, '').replace(/\/[^/]*$/, '');
+  const below = linkDirectory.length > root.replace(/\/+$/, '').length
+    ? linkDirectory.slice(root.endsWith('/') ? root.length : root.length + 1)
+    : '';
+  let depth = below === '' ? 0 : below.split('/').length;
+  for (const part of target.split('/')) {
+    if (part === '..') {
+      if (depth === 0) throw new WasiError(SANDBOX_ESCAPE);
+      depth--;
+    } else if (part !== '' && part !== '.') depth++;
+  }
+  // Through the links already there, from the preopen's root: only an escape matters here; a
+  // target that does not resolve (dangling, a loop) cannot be followed anywhere.
+  const name = preopenGuestName(dir, componentsBelowRoot(dir).length);
+  const fromRoot = new DirectoryDescriptor(root, name, root, 0, 0, name);
+  try {
+    resolveGuestPath(fromRoot, below === '' ? target : below + '/' + target, true);
+  } catch (error) {
+    if (error instanceof WasiError && error.errno === SANDBOX_ESCAPE) throw error;
+  }
 }

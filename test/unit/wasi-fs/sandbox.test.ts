@@ -1,6 +1,6 @@
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, realpathSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DIRECTORY_INHERITING, DIRECTORY_RIGHTS, DirectoryDescriptor } from '../../../src/wasi/descriptors';
 import { resolveGuestPath, SANDBOX_ESCAPE } from '../../../src/wasi/sandbox';
@@ -97,10 +97,29 @@ describe('resolveGuestPath', () => {
     assert.equal(errnoOf(() => resolveGuestPath(dir, 'up1', false)), Errno.SUCCESS);
   });
 
-  test('a descriptor below the root may climb back to the root but not above it', () => {
+  test('a descriptor below the root is a boundary: its paths may not climb above it, even for a step', () => {
     const sub = new DirectoryDescriptor(path.join(root, 'a'), '/a', root, DIRECTORY_RIGHTS, DIRECTORY_INHERITING);
-    assert.equal(resolveGuestPath(sub, '../a/b/file', true).hostPath, path.join(root, 'a/b/file'));
+    assert.equal(resolveGuestPath(sub, 'b/../b/file', true).hostPath, path.join(root, 'a/b/file'));
+    assert.equal(resolveGuestPath(sub, 'b/..', true).hostPath, path.join(root, 'a'));
+    assert.equal(errnoOf(() => resolveGuestPath(sub, '..', true)), SANDBOX_ESCAPE);
+    assert.equal(errnoOf(() => resolveGuestPath(sub, '../a/b/file', true)), SANDBOX_ESCAPE);
+    assert.equal(errnoOf(() => resolveGuestPath(sub, 'b/../../a/b/file', true)), SANDBOX_ESCAPE);
     assert.equal(errnoOf(() => resolveGuestPath(sub, '../../outside', true)), SANDBOX_ESCAPE);
+    // Symlinks met below it are held to the same boundary, relative or absolute.
+    symlinkSync('..', path.join(root, 'a/b/up'));
+    symlinkSync('../..', path.join(root, 'a/b/upup'));
+    symlinkSync('/a/b', path.join(root, 'a/abs'));
+    assert.equal(resolveGuestPath(sub, 'b/up/b/file', true).hostPath, path.join(root, 'a/b/file'));
+    assert.equal(errnoOf(() => resolveGuestPath(sub, 'b/upup/a/b/file', true)), SANDBOX_ESCAPE);
+    assert.equal(errnoOf(() => resolveGuestPath(sub, 'abs/file', true)), SANDBOX_ESCAPE);
+    // From the preopen itself the same links stay usable: the root is its boundary.
+    assert.equal(resolveGuestPath(dir, 'a/b/upup/a/b/file', true).hostPath, path.join(root, 'a/b/file'));
+    assert.equal(resolveGuestPath(dir, 'a/abs/file', true).hostPath, path.join(root, 'a/b/file'));
+    // Deeper than the realpath shortcut's threshold, the boundary holds the same way.
+    mkdirSync(path.join(root, 'a/b/c/d/e/f'), { recursive: true });
+    const deep = new DirectoryDescriptor(path.join(root, 'a/b/c'), '/a/b/c', root, DIRECTORY_RIGHTS, DIRECTORY_INHERITING);
+    assert.equal(resolveGuestPath(deep, 'd/e/f/../../e', true).hostPath, path.join(root, 'a/b/c/d/e'));
+    assert.equal(errnoOf(() => resolveGuestPath(deep, 'd/e/f/../../../../c/d', true)), SANDBOX_ESCAPE);
   });
 
   test('a symlink is caught at every depth of the directories, below a shallow root or a deep one', () => {
@@ -175,13 +194,16 @@ describe('sandbox escapes through the WASI functions', () => {
     assert.equal(tree.snapshotOutside(), before);
   });
 
-  test('symlinks planted by the guest cannot lead out, for reading, creating or writing', () => {
+  test('symlinks leading out cannot be planted by the guest, and those on the host are not followed out', () => {
     const [target, targetLength] = guest.put('../outside');
     const [link, linkLength] = guest.put('out');
-    assert.equal(guest.call('path_symlink', target, targetLength, PREOPEN_FD, link, linkLength), Errno.SUCCESS);
+    assert.equal(guest.call('path_symlink', target, targetLength, PREOPEN_FD, link, linkLength), SANDBOX_ESCAPE);
     const [abs, absLength] = guest.put(tree.outside);
     const [link2, link2Length] = guest.put('abs');
-    assert.equal(guest.call('path_symlink', abs, absLength, PREOPEN_FD, link2, link2Length), Errno.SUCCESS);
+    assert.equal(guest.call('path_symlink', abs, absLength, PREOPEN_FD, link2, link2Length), SANDBOX_ESCAPE);
+    assert.equal(existsSync(path.join(tree.root, 'out')) || existsSync(path.join(tree.root, 'abs')), false);
+    symlinkSync('../outside', path.join(tree.root, 'out'));
+    symlinkSync(tree.outside, path.join(tree.root, 'abs'));
 
     // The relative link climbs out: refused. The absolute one is a guest path below the preopen
     // "/", which holds no such directory: not found, and nothing happens outside either way.
@@ -282,5 +304,99 @@ describe('sandbox escapes through the WASI functions', () => {
   test('invalid UTF-8 in a path is EILSEQ, not a different file', () => {
     const [p, n] = guest.put(new Uint8Array([0x69, 0x6e, 0x2f, 0xff, 0xfe]));
     assert.equal(guest.call('path_filestat_get', PREOPEN_FD, 1, p, n, guest.alloc(64)), Errno.ILSEQ);
+  });
+});
+
+describe('no step above the boundary, and no symlink leading out', () => {
+  let tree: SandboxTree;
+  let guest: Guest;
+  let before: string;
+  beforeEach(() => {
+    tree = new SandboxTree();
+    guest = tree.guest();
+    mkdirSync(path.join(tree.root, 'dir/nested'), { recursive: true });
+    writeFileSync(path.join(tree.root, 'dir/nested/file'), 'nested');
+    before = tree.snapshotOutside();
+  });
+  afterEach(() => {
+    guest.host.dispose();
+    tree.dispose();
+  });
+
+  function symlink(dirFd: number, target: string, link: string): number {
+    const [t, tLength] = guest.put(target);
+    const [l, lLength] = guest.put(link);
+    return guest.call('path_symlink', t, tLength, dirFd, l, lLength);
+  }
+
+  test('a path that leaves its directory part-way and comes back is refused (the WASI test suite\'s interesting_paths)', () => {
+    assert.equal(guest.open(PREOPEN_FD, 'dir/.//nested/../../dir/nested/../nested///./file').errno, Errno.SUCCESS);
+    assert.equal(guest.open(PREOPEN_FD, 'dir/nested/../../../dir/nested/file').errno, SANDBOX_ESCAPE);
+    assert.equal(guest.open(PREOPEN_FD, `dir/nested/../../../${path.basename(tree.root)}/dir/nested/file`).errno, SANDBOX_ESCAPE);
+    // The same through a directory opened below the preopen: its own directory is the boundary,
+    // so climbing to the preopen and back down (which names an existing file) is refused too.
+    mkdirSync(path.join(tree.root, 'scratch/dir/nested'), { recursive: true });
+    writeFileSync(path.join(tree.root, 'scratch/dir/nested/file'), 'scratch');
+    const scratch = guest.open(PREOPEN_FD, 'scratch', { oflags: OFlags.DIRECTORY, base: Rights.PATH_OPEN | Rights.PATH_FILESTAT_GET, inheriting: Rights.FD_READ });
+    assert.equal(scratch.errno, Errno.SUCCESS);
+    assert.equal(guest.open(scratch.fd, 'dir/.//nested/../../dir/nested/../nested///./file', { base: Rights.FD_READ }).errno, Errno.SUCCESS);
+    assert.equal(guest.open(scratch.fd, 'dir/nested/../../../scratch/dir/nested/file', { base: Rights.FD_READ }).errno, SANDBOX_ESCAPE);
+    assert.equal(guest.pathFilestat(scratch.fd, '../scratch').errno, SANDBOX_ESCAPE);
+    assert.equal(guest.pathFilestat(scratch.fd, '..').errno, SANDBOX_ESCAPE);
+    assert.equal(guest.pathFilestat(scratch.fd, 'dir/..').errno, Errno.SUCCESS);
+    assert.equal(tree.snapshotOutside(), before);
+  });
+
+  test('path_symlink refuses an absolute target and creates nothing', () => {
+    for (const target of ['/', '/etc/passwd', tree.outside, '//dir']) {
+      assert.equal(symlink(PREOPEN_FD, target, 'abs'), SANDBOX_ESCAPE, target);
+      assert.equal(existsSync(path.join(tree.root, 'abs')), false);
+    }
+  });
+
+  test('path_symlink refuses a target that climbs out from the link\'s directory, and keeps those that stay inside', () => {
+    // From the root: one `..` is already out. From dir/nested: two stay inside, three leave.
+    assert.equal(symlink(PREOPEN_FD, '../../etc/shadow', 'shadow'), SANDBOX_ESCAPE);
+    assert.equal(symlink(PREOPEN_FD, '../outside/secret', 'secret'), SANDBOX_ESCAPE);
+    assert.equal(symlink(PREOPEN_FD, 'dir/../../outside', 'out'), SANDBOX_ESCAPE);
+    assert.equal(symlink(PREOPEN_FD, 'missing/../../outside', 'out'), SANDBOX_ESCAPE);
+    assert.equal(symlink(PREOPEN_FD, 'dir/nested/../../..', 'out'), SANDBOX_ESCAPE);
+    assert.equal(symlink(PREOPEN_FD, '../../../etc/shadow', 'dir/nested/shadow'), SANDBOX_ESCAPE);
+    for (const name of ['shadow', 'secret', 'out', 'dir/nested/shadow']) assert.equal(existsSync(path.join(tree.root, name)), false, name);
+    // Inside: plain, dotted, dangling, climbing back to the root but not past it.
+    const inside: [string, string][] = [
+      ['dir/nested/file', 'plain'], ['./dir/../dir/nested', 'dotted'], ['not/yet/there', 'dangling'],
+      ['../../file', 'dir/nested/up-to-root'], ['../nested/file', 'dir/nested/sideways'], ['..', 'dir/parent'],
+    ];
+    for (const [target, link] of inside) {
+      assert.equal(symlink(PREOPEN_FD, target, link), Errno.SUCCESS, `${link} -> ${target}`);
+      assert.equal(readlinkSync(path.join(tree.root, link)), target);
+    }
+    assert.equal(guest.open(PREOPEN_FD, 'plain', { base: Rights.FD_READ }).errno, Errno.SUCCESS);
+    assert.equal(tree.snapshotOutside(), before);
+  });
+
+  test('path_symlink follows the links already there: one that looks inside but leads out through them is refused', () => {
+    // "here" -> "." keeps the walk at the root, so "here/../x" leaves it, though it reads as inside.
+    assert.equal(symlink(PREOPEN_FD, '.', 'here'), Errno.SUCCESS);
+    assert.equal(symlink(PREOPEN_FD, 'here/../outside/secret', 'through'), SANDBOX_ESCAPE);
+    assert.equal(symlink(PREOPEN_FD, 'here/dir/nested/file', 'through'), Errno.SUCCESS);
+    // A host-made link leading out cannot be built on either.
+    symlinkSync('../outside', path.join(tree.root, 'host-made'));
+    assert.equal(symlink(PREOPEN_FD, 'host-made/secret', 'via-host'), SANDBOX_ESCAPE);
+    assert.equal(existsSync(path.join(tree.root, 'via-host')), false);
+    assert.equal(tree.snapshotOutside(), before);
+  });
+
+  test('a link made through a directory below the preopen is judged from where it lies in the preopen', () => {
+    const opened = guest.open(PREOPEN_FD, 'dir', { oflags: OFlags.DIRECTORY, base: Rights.PATH_SYMLINK | Rights.PATH_OPEN, inheriting: Rights.FD_READ });
+    assert.equal(opened.errno, Errno.SUCCESS);
+    // dir/up -> ../dir/nested stays inside the preopen: created; but dir's own fd may not follow
+    // it above itself, while the preopen may.
+    assert.equal(symlink(opened.fd, '../dir/nested', 'up'), Errno.SUCCESS);
+    assert.equal(guest.open(opened.fd, 'up/file', { base: Rights.FD_READ }).errno, SANDBOX_ESCAPE);
+    assert.equal(guest.open(PREOPEN_FD, 'dir/up/file', { base: Rights.FD_READ }).errno, Errno.SUCCESS);
+    assert.equal(symlink(opened.fd, '../../outside', 'out'), SANDBOX_ESCAPE);
+    assert.equal(tree.snapshotOutside(), before);
   });
 });

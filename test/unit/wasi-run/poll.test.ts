@@ -179,10 +179,10 @@ describe('poll_oneoff', () => {
     ]);
   });
 
-  test('fd_read on a write-only stream is an EBADF event', () => {
+  test('fd_read on a write-only stream is a NOTCAPABLE event: it holds no FD_READ, as fd_read answers', () => {
     const { fds, call } = setup();
     fds.set(1, new StreamDescriptor('stdout', undefined, new BufferOutput()));
-    assert.deepEqual(call([{ userdata: 4n, read: 1 }]).events.map((e) => e.error), [Errno.BADF]);
+    assert.deepEqual(call([{ userdata: 4n, read: 1 }]).events.map((e) => e.error), [Errno.NOTCAPABLE]);
   });
 
   test('a regular file is always ready and reports the bytes to its end', () => {
@@ -192,7 +192,7 @@ describe('poll_oneoff', () => {
     const hostFd = openSync(file, 'r');
     try {
       const { fds, call } = setup();
-      const descriptor = new FileDescriptor(hostFd, file, '/data', Rights.FD_READ | Rights.POLL_FD_READWRITE, 0);
+      const descriptor = new FileDescriptor(hostFd, file, '/data', Rights.FD_READ | Rights.FD_WRITE | Rights.POLL_FD_READWRITE, 0);
       descriptor.position = 300;
       fds.set(3, descriptor);
       const { events } = call([{ userdata: 1n, read: 3 }, { userdata: 2n, write: 3 }]);
