@@ -260,11 +260,16 @@ export class GoTestController implements vscode.Disposable {
 
   private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, mode: 'run' | 'coverage'): Promise<void> {
     if (!request.include) await this.discoverWorkspace();
+    await this.runPlans(request, [...this.plan(request).values()], token, mode);
+    if (request.continuous) await this.watch(request, token, mode);
+  }
+
+  private async runPlans(request: vscode.TestRunRequest, plans: PackagePlan[], token: vscode.CancellationToken, mode: 'run' | 'coverage'): Promise<void> {
     const run = this.controller.createTestRun(request);
     const abort = new AbortController();
     const cancelled = token.onCancellationRequested(() => abort.abort());
     try {
-      for (const plan of this.plan(request).values()) {
+      for (const plan of plans) {
         if (token.isCancellationRequested) break;
         await this.runPackage(plan, run, mode, abort.signal);
       }
@@ -273,6 +278,27 @@ export class GoTestController implements vscode.Disposable {
       run.end();
       this.runsCompleted++;
     }
+  }
+
+  /** Continuous run: each saved Go file reruns the request's tests in its package, until watching stops. */
+  private watch(request: vscode.TestRunRequest, token: vscode.CancellationToken, mode: 'run' | 'coverage'): Promise<void> {
+    return new Promise((resolve) => {
+      let queue = Promise.resolve();
+      const saved = vscode.workspace.onDidSaveTextDocument((document) => {
+        if (document.uri.scheme !== 'file' || !document.uri.fsPath.endsWith('.go')) return;
+        const dir = path.dirname(document.uri.fsPath);
+        // One run at a time: saves during a run queue behind it, each reading the tree as it is then.
+        queue = queue.then(async () => {
+          if (isGoTestFileName(document.uri.fsPath)) await this.updateFile(document.uri, document.getText());
+          const plan = this.plan(request).get(dir);
+          if (plan && !token.isCancellationRequested) await this.runPlans(request, [plan], token, mode);
+        });
+      });
+      token.onCancellationRequested(() => {
+        saved.dispose();
+        void queue.then(resolve);
+      });
+    });
   }
 
   private async runPackage(plan: PackagePlan, run: vscode.TestRun, mode: 'run' | 'coverage', signal: AbortSignal): Promise<void> {
@@ -545,17 +571,26 @@ export class GoTestController implements vscode.Disposable {
     return { items: [...childrenOf(this.controller)].map(describe), coverage: this.coverage, runsCompleted: this.runsCompleted };
   }
 
-  /** Runs items by id through a profile, as the Testing view would: for tests and keyboard-less scripting. */
-  async runById(ids: string[], kind: 'run' | 'coverage' | 'debug'): Promise<void> {
+  /**
+   * Runs items by id through a profile, as the Testing view would: for tests and scripting. 'watch' is
+   * the view's continuous run; it returns at once with the means to stop watching.
+   */
+  async runById(ids: string[], kind: 'run' | 'coverage' | 'debug' | 'watch'): Promise<{ stop(): Promise<void> } | undefined> {
     await this.discoverWorkspace();
     const items = ids.map((id) => this.findItem(id)).filter((item): item is vscode.TestItem => item !== undefined);
-    const profile = kind === 'run' ? this.runProfile : kind === 'coverage' ? this.coverageProfile : this.debugProfile;
+    const profile = kind === 'run' || kind === 'watch' ? this.runProfile : kind === 'coverage' ? this.coverageProfile : this.debugProfile;
     const source = new vscode.CancellationTokenSource();
-    try {
-      await profile.runHandler(new vscode.TestRunRequest(items, undefined, profile), source.token);
-    } finally {
-      source.dispose();
+    const running = Promise.resolve(profile.runHandler(new vscode.TestRunRequest(items, undefined, profile, kind === 'watch'), source.token)).finally(() => source.dispose());
+    if (kind !== 'watch') {
+      await running;
+      return undefined;
     }
+    return {
+      stop: async () => {
+        source.cancel();
+        await running;
+      },
+    };
   }
 
   findItem(id: string, within: Iterable<vscode.TestItem> = childrenOf(this.controller)): vscode.TestItem | undefined {
@@ -640,7 +675,7 @@ export function registerGoTestController(context: vscode.ExtensionContext): GoTe
   context.subscriptions.push(
     tests,
     vscode.commands.registerCommand('wasip1.testing.snapshot', () => tests.snapshot()),
-    vscode.commands.registerCommand('wasip1.testing.runById', (ids: string[], kind: 'run' | 'coverage' | 'debug' = 'run') => tests.runById(ids, kind)),
+    vscode.commands.registerCommand('wasip1.testing.runById', (ids: string[], kind: 'run' | 'coverage' | 'debug' | 'watch' = 'run') => tests.runById(ids, kind)),
   );
   return tests;
 }

@@ -160,6 +160,36 @@ describe('Go tests in the Testing view', () => {
     }
   });
 
+  it('watches a package (continuous run): each saved Go file of it reruns its tests', async function () {
+    this.timeout(240_000);
+    const calc = await packageNode('gotests/calc');
+    const runs = async (): Promise<number> => (await snapshot()).runsCompleted;
+    const waitForRuns = async (count: number): Promise<void> => {
+      const deadline = Date.now() + 120_000;
+      while ((await runs()) < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.ok((await runs()) >= count, `run ${count} happened`);
+    };
+    const start = await runs();
+    const watching = await vscode.commands.executeCommand<{ stop(): Promise<void> }>('wasip1.testing.runById', [calc.id], 'watch');
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(workspaceDir(), 'gotests', 'calc', 'calc.go')));
+    const original = document.getText();
+    try {
+      await waitForRuns(start + 1);
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(document.uri, document.positionAt(original.length), '\n// saved by the continuous-run test\n');
+      await vscode.workspace.applyEdit(edit);
+      assert.equal(await document.save(), true);
+      await waitForRuns(start + 2);
+      assert.equal(find(await calcTests(), 'TestAdd').result?.state, 'passed');
+    } finally {
+      const revert = new vscode.WorkspaceEdit();
+      revert.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), original);
+      await vscode.workspace.applyEdit(revert);
+      await document.save();
+      await watching!.stop();
+    }
+  });
+
   it('shows run test | debug test above each test, and not when the setting is off', async () => {
     const uri = vscode.Uri.file(path.join(workspaceDir(), 'gotests', 'calc', 'calc_test.go'));
     await vscode.workspace.openTextDocument(uri);

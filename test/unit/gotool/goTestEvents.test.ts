@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,6 +8,7 @@ import { GoTestEventCollector, exactTestPattern, locatedTestMessages, type GoTes
 import { runGoTestsForWasip1 } from '../../../src/gotool/goTestRun';
 import { coveredStatements, coverFileOnDisk, parseGoCoverProfile } from '../../../src/gotool/goCoverProfile';
 import { repoRoot, testGoBinary } from '../../support/goFixtures';
+import { processesCarrying } from '../../support/processes';
 
 const gotests = path.join(repoRoot, 'test', 'fixtures', 'workspace', 'gotests');
 // go test finds our go_wasip1_wasm_exec on PATH, as the extension arranges.
@@ -97,6 +99,31 @@ describe('go test -json for wasip1, collected per test', () => {
     const forever = collector.results.find((r) => r.test === 'TestForever')!;
     assert.equal(forever.unfinished, true);
     assert.deepEqual(forever.messages, [{ file: path.join(gotests, 'timeout', 'timeout_test.go'), line: 15, message: 'panic: test timed out after 2s' }]);
+  });
+
+  test('cancelling a run stops go and the host running the test binary, leaving the running test unfinished', async () => {
+    const abort = new AbortController();
+    const marker = `WASIP1_GOTEST_CANCEL=${randomUUID()}`;
+    let hostAlive = 0;
+    const { run, collector } = await runGoTestsForWasip1({
+      go: testGoBinary(),
+      packageDir: path.join(gotests, 'timeout'),
+      buildTags: ['timeoutfixture'],
+      env: { ...hostEnv, [marker.split('=')[0]]: marker.split('=')[1] },
+      signal: abort.signal,
+      listener: {
+        onTestStarted: (_pkg, test) => {
+          if (test !== 'TestForever') return;
+          hostAlive = processesCarrying(marker).length;
+          abort.abort();
+        },
+      },
+    });
+    assert.ok(hostAlive >= 2, 'go and the host were running');
+    assert.equal(run.cancelled, true);
+    assert.deepEqual(processesCarrying(marker), [], 'nothing of the run is left');
+    assert.deepEqual(outcomes(collector), { TestQuick: 'passed', TestForever: 'failed' });
+    assert.equal(collector.results.find((r) => r.test === 'TestForever')!.unfinished, true);
   });
 
   test('a build failure fails the package with the compiler errors, located', async () => {
