@@ -16,7 +16,7 @@ import { SocketDescriptor } from '../wasi/sockets';
 import { FdFlags } from '../wasi/spec/constants';
 import type { OutputStream } from '../wasi/streams';
 import {
-  type DebugWorkerSetup, type ExceptionFilter, type GuestEnd, MAILBOX, type ProcessSnapshot, type StackFrameInfo,
+  type DebugWorkerSetup, type ExceptionFilter, type GoroutineSnapshot, type GuestEnd, MAILBOX, type ProcessSnapshot, type StackFrameInfo,
   type StoppedMessage, type WorkerCommand, type WorkerEvent,
 } from './debugWorkerProtocol';
 import { STACK_POINTER_EXPORT, withStackPointerExport } from './exportStackPointer';
@@ -28,6 +28,7 @@ import { HostCallStatistics } from './hostCallStatistics';
 import { GoLineStops, type LineBreakpointSpec, type LineStop, type StepKind } from './goLineStops';
 import { parseAssemblyListing } from '../wasm/goAssemblyListing';
 import { findStatementSites, isRuntimeFunction, type StatementSites } from '../wasm/goStatementSites';
+import { findGoroutineLayout, type GoroutineLayout, readGoroutines } from '../wasm/goGoroutines';
 import { instrumentStatementSites, POLL_BUDGET, POLL_SITE, probeTrampoline, PROBE_EXPORTS } from '../wasm/goStatementProbes';
 
 /** What Go prints to stderr on its way to proc_exit(2) after an unrecovered panic or a fatal error. */
@@ -101,6 +102,8 @@ class DebugWorker {
   /** Sites of runtime.fatalpanic: where an unrecovered panic's stack is still the panicking goroutine's. */
   private panicSites = new Set<number>();
   private panicFrames: StackFrameInfo[] | undefined;
+  /** Where runtime.allgs and goid are, once found (looked for again at each stop until then). */
+  private goroutineLayout: GoroutineLayout | undefined;
 
   constructor(private readonly setup: DebugWorkerSetup) {
     this.control = new Int32Array(setup.control);
@@ -342,7 +345,8 @@ class DebugWorker {
       }
     }
     if (!reason) {
-      if (!this.stepping) this.previous = undefined;
+      // A step by line shows the call it stepped over at the line it stops on, after more host calls maybe.
+      if (!this.stepping && !this.lineStops?.stepping) this.previous = undefined;
       return;
     }
     this.stop(reason, details, call, frames);
@@ -386,6 +390,11 @@ class DebugWorker {
       frames: frames ?? (call ? this.stackAtHostCall(call) : []),
       process: this.snapshot(),
     };
+    const goroutines = safeCall(() => this.goroutines(message.frames));
+    if (goroutines?.length) {
+      message.goroutines = goroutines.list;
+      message.threadId = goroutines.current;
+    }
     this.previous = undefined;
     this.stoppedFrames = message.frames;
     this.lineStops?.stopped();
@@ -397,6 +406,35 @@ class DebugWorker {
       if (seen === this.mailboxSeen) Atomics.wait(this.control, MAILBOX, seen);
       this.drain();
     }
+  }
+
+  /** Every live goroutine with its stack; the current one keeps the frames of the stop. */
+  private goroutines(currentFrames: StackFrameInfo[]): { list: GoroutineSnapshot[]; current?: number; length: number } | undefined {
+    const stops = this.lineStops;
+    if (!stops || !this.pclntab) return undefined;
+    const bytes = this.host.memory.bytes;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const current = stops.goroutine();
+    if (!this.goroutineLayout) {
+      const { from, to } = dataArea(this.module);
+      this.goroutineLayout = findGoroutineLayout(view, current, from, to + BSS_SEARCH_BYTES);
+    }
+    const layout = this.goroutineLayout;
+    if (!layout) return undefined;
+    let currentId: number | undefined;
+    const list = readGoroutines(view, layout).map((info): GoroutineSnapshot => {
+      let frames: StackFrameInfo[];
+      if (info.g === current) {
+        currentId = info.goid;
+        frames = currentFrames;
+      } else {
+        const pclntab = this.pclntab as GoPclntab;
+        frames = safeCall(() => walkGoStack(view, info.schedSp, pclntab, info.schedPc)) ?? [];
+        if (!frames.length) frames = safeCall(() => walkGoStack(view, info.schedSp, pclntab)) ?? [];
+      }
+      return { id: info.goid, name: `Goroutine ${info.goid} ${startFunction(frames)}`.trim(), frames };
+    });
+    return { list, current: currentId, length: list.length };
   }
 
   private stackAtHostCall(call: HostCall): StackFrameInfo[] {
@@ -529,6 +567,33 @@ class DebugWorker {
   private flushTrace(): void {
     if (this.statistics) post({ kind: 'trace', text: this.statistics.summary() });
   }
+}
+
+/**
+ * What a goroutine is known by: its outermost function of the user's (past the wrapper Go makes for a
+ * `go f(x)` statement), else the runtime function it started in (forcegchelper, bgsweep…).
+ */
+function startFunction(frames: readonly StackFrameInfo[]): string {
+  const outermostFirst = [...frames].reverse().filter((f) => f.kind === 'go' && f.name !== 'runtime.goexit');
+  const user = outermostFirst.find((f) => !isRuntimeFunction(f.name) && !/\.gowrap\d+$/.test(f.name));
+  return (user ?? outermostFirst[0])?.name ?? '';
+}
+
+/** How far past the initialized data runtime.allgs may sit (Go's bss and noptrbss). */
+const BSS_SEARCH_BYTES = 16 << 20;
+
+/** The address range the module's active data segments cover. */
+function dataArea(module: WasmModule): { from: number; to: number } {
+  let from = Infinity;
+  let to = 0;
+  const { memoryOffsets, sizes, count } = module.data;
+  for (let i = 0; i < count; i++) {
+    const at = memoryOffsets[i];
+    if (at < 0) continue;
+    from = Math.min(from, at);
+    to = Math.max(to, at + sizes[i]);
+  }
+  return from === Infinity ? { from: 0, to: 0 } : { from, to };
 }
 
 /** A panic's frames from where Go's runtime took over (fatalpanic, gopanic, …) down to the line that panicked. */

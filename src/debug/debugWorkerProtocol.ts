@@ -109,6 +109,17 @@ export interface StoppedMessage {
   previous?: DecodedCall;
   frames: StackFrameInfo[];
   process: ProcessSnapshot;
+  /** The goroutine that stopped (its goid): the thread the client shows first. */
+  threadId?: number;
+  /** Every live goroutine with its own stack, when the runtime's list could be read. */
+  goroutines?: GoroutineSnapshot[];
+}
+
+export interface GoroutineSnapshot {
+  id: number;
+  /** Its start function (the outermost frame that is not the runtime's). */
+  name: string;
+  frames: StackFrameInfo[];
 }
 
 export type WorkerEvent =

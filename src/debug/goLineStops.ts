@@ -152,6 +152,11 @@ export class GoLineStops {
     this.rearm();
   }
 
+  /** A step is under way. */
+  get stepping(): boolean {
+    return this.step !== undefined;
+  }
+
   /** Stop at the next statement any goroutine reaches. */
   pause(): void {
     this.pausing = true;

@@ -56,6 +56,8 @@ export class Wasip1DebugSession extends LoggingDebugSession {
   private filters: ExceptionFilter[] = ['panic', 'trap'];
   private nextBreakpointId = 1;
   private stopped: StoppedMessage | undefined;
+  /** The goroutines of the last stop, listed as threads while the program runs on. */
+  private lastGoroutines: { id: number; name: string }[] | undefined;
   private variables = new Handles<VariableSource>();
   private launchArgs: LaunchRequestArguments | undefined;
   private clientRunsInTerminal = false;
@@ -273,13 +275,17 @@ export class Wasip1DebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  /** Goroutines are the threads (their goid the thread id), as Delve shows them; one thread until a stop lists them. */
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: [new Thread(THREAD_ID, 'main goroutine')] };
+    const goroutines = this.stopped?.goroutines ?? this.lastGoroutines;
+    response.body = { threads: goroutines?.length ? goroutines.map((g) => new Thread(g.id, g.name)) : [new Thread(THREAD_ID, 'main goroutine')] };
     this.sendResponse(response);
   }
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
-    const frames = this.stopped?.frames ?? [];
+    const stop = this.stopped;
+    const goroutine = stop?.goroutines?.find((g) => g.id === args.threadId);
+    const frames = (goroutine && goroutine.id !== stop?.threadId ? goroutine.frames : stop?.frames) ?? [];
     const start = args.startFrame ?? 0;
     const count = args.levels ? args.levels : frames.length;
     response.body = {
@@ -507,7 +513,8 @@ export class Wasip1DebugSession extends LoggingDebugSession {
   private onStopped(stop: StoppedMessage): void {
     this.stopped = stop;
     this.variables.reset();
-    const event = new StoppedEvent(stop.reason, THREAD_ID, stop.text) as DebugProtocol.StoppedEvent;
+    if (stop.goroutines) this.lastGoroutines = stop.goroutines.map((g) => ({ id: g.id, name: g.name }));
+    const event = new StoppedEvent(stop.reason, stop.threadId ?? THREAD_ID, stop.text) as DebugProtocol.StoppedEvent;
     event.body.description = stop.description;
     event.body.allThreadsStopped = true;
     if (stop.hitBreakpointIds?.length) event.body.hitBreakpointIds = stop.hitBreakpointIds;
