@@ -120,6 +120,11 @@ describe('resolveGuestPath', () => {
     const deep = new DirectoryDescriptor(path.join(root, 'a/b/c'), '/a/b/c', root, DIRECTORY_RIGHTS, DIRECTORY_INHERITING);
     assert.equal(resolveGuestPath(deep, 'd/e/f/../../e', true).hostPath, path.join(root, 'a/b/c/d/e'));
     assert.equal(errnoOf(() => resolveGuestPath(deep, 'd/e/f/../../../../c/d', true)), SANDBOX_ESCAPE);
+    assert.equal(resolveGuestPath(deep, 'd/e/f', true).hostPath, path.join(root, 'a/b/c/d/e/f'));
+    assert.equal(resolveGuestPath(deep, 'd/e/f/..', true).hostPath, path.join(root, 'a/b/c/d/e'));
+    assert.equal(resolveGuestPath(deep, 'd/..', true).hostPath, path.join(root, 'a/b/c'));
+    assert.equal(errnoOf(() => resolveGuestPath(deep, '..', true)), SANDBOX_ESCAPE);
+    assert.equal(errnoOf(() => resolveGuestPath(deep, 'd/e/../../..', true)), SANDBOX_ESCAPE);
   });
 
   test('a symlink is caught at every depth of the directories, below a shallow root or a deep one', () => {
