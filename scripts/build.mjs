@@ -13,6 +13,7 @@ const watch = process.argv.includes('--watch');
 const entries = {
   extension: 'src/extension/extension.ts',
   debugAdapter: 'src/debug/debugAdapter.ts',
+  debugWorkerThread: 'src/debug/debugWorkerThread.ts',
   cli: 'src/cli/main.ts',
   hostWorker: 'src/wasi/runner/hostWorker.ts',
 };

@@ -5,16 +5,17 @@
 import { EventEmitter } from 'node:events';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { HostModuleSource } from '../wasi/hostModules';
 import { DEFAULT_RING_BYTES, SharedRing, WakeCells } from '../wasi/runner/sharedRing';
 import { InputPump, OutputPump } from '../wasi/runner/stdioPumps';
 import { parseTcpListenAddress, TcpListeners } from '../wasi/runner/tcpListeners';
 import {
-  CONTROL_BYTES, DEBUG_WORKER_MARK, type DebugWorkerSetup, type ExceptionFilter, type FunctionBreakpointSpec, type GuestEnd,
+  CONTROL_BYTES, type DebugWorkerSetup, type ExceptionFilter, type FunctionBreakpointSpec, type GuestEnd,
   MAILBOX, type StoppedMessage, type WorkerCommand, type WorkerEvent, type WorkerRequest,
 } from './debugWorkerProtocol';
 import type { LineBreakpointSpec, ResolvedLineBreakpoint, StepKind } from './goLineStops';
+import { GuestThread } from './guestThread';
 import { guestSetup, type GuestSetup, type Wasip1LaunchArguments, workingDirectoryOf } from './launchConfiguration';
 import { type PreparedProgram, prepareProgram } from './programPreparation';
 
@@ -22,8 +23,6 @@ export type OutputCategory = 'stdout' | 'stderr' | 'console';
 
 /** How long a request to the worker may wait: it is answered at the next host call or while paused. */
 const WORKER_REPLY_TIMEOUT_MS = 2000;
-/** Go needs a deep wasm stack (Go's own runner gives wasmtime 1 MiB of wasm stack; V8 frames are bigger). */
-const WORKER_STACK_MB = 16;
 
 export interface Wasip1RuntimeEvents {
   /** The guest is instantiated (host modules loaded, imports checked) and about to run. */
@@ -48,8 +47,6 @@ export interface StartOptions {
   breakpoints?: readonly FunctionBreakpointSpec[];
   lineBreakpoints?: readonly LineBreakpointSpec[];
   exceptionFilters?: readonly ExceptionFilter[];
-  /** The script the worker runs; default: debugWorkerThread.js beside this bundle. */
-  workerScript?: string;
   /** Takes the guest's stdout and stderr bytes as they come (a terminal) instead of `output` events. */
   stdio?: (stream: 'stdout' | 'stderr', bytes: Uint8Array) => void;
   /**
@@ -77,9 +74,24 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   private endedPromise: Promise<void> | undefined;
   setup: GuestSetup | undefined;
 
-  /** Builds the program if it is Go source; compile errors come back as data. */
-  prepare(launch: Wasip1LaunchArguments, signal?: AbortSignal): Promise<PreparedProgram> {
-    return prepareProgram(launch, { signal, log: (line) => this.emit('output', 'console', line + '\n') });
+  /** The guest's thread while it boots, before start() hands it the guest. */
+  private thread: GuestThread | undefined;
+
+  /** @param workerScript the guest thread's script; default: debugWorkerThread.js beside this bundle. */
+  constructor(private readonly workerScript = path.join(__dirname, 'debugWorkerThread.js')) {
+    super();
+  }
+
+  /** Builds the program if it is Go source; compile errors come back as data. The guest's thread boots meanwhile. */
+  async prepare(launch: Wasip1LaunchArguments, signal?: AbortSignal): Promise<PreparedProgram> {
+    this.thread ??= new GuestThread(this.workerScript);
+    let prepared: PreparedProgram | undefined;
+    try {
+      prepared = await prepareProgram(launch, { signal, log: (line) => this.emit('output', 'console', line + '\n') });
+      return prepared;
+    } finally {
+      if (!prepared?.ok) this.dropThread();
+    }
   }
 
   start(launch: Wasip1LaunchArguments, program: { wasmPath: string; bytes: Uint8Array; hostModules?: HostModuleSource[]; listing?: string; module?: WebAssembly.Module }, options: StartOptions = {}): void {
@@ -134,13 +146,10 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       listenerPorts: listeners?.workerPorts ?? [],
       listenerNames: listeners?.names ?? [],
     };
-    const worker = (this.worker = new Worker(options.workerScript ?? path.join(__dirname, 'debugWorkerThread.js'), {
-      workerData: { mark: DEBUG_WORKER_MARK, setup: workerSetup },
-      transferList: [channel.port2, ...(listeners?.workerPorts ?? [])],
-      resourceLimits: { stackSizeMb: WORKER_STACK_MB },
-      stdout: false,
-      stderr: false,
-    }));
+    // Booted by prepare() while the program was built; booted now when start() comes alone.
+    const thread = this.thread ?? new GuestThread(this.workerScript);
+    this.thread = undefined;
+    const worker = (this.worker = thread.worker);
     let resolveEnded: () => void = () => undefined;
     this.endedPromise = new Promise((resolve) => (resolveEnded = resolve));
     worker.on('message', (event: WorkerEvent) => this.onWorkerEvent(event));
@@ -149,6 +158,11 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       this.finish({ kind: 'stopped' });
       resolveEnded();
     });
+    const failure = thread.begin(workerSetup, [channel.port2, ...(listeners?.workerPorts ?? [])]);
+    if (failure) {
+      this.finish({ kind: 'error', message: failure.message });
+      resolveEnded();
+    }
     void this.pumpLoop();
     listeners?.listen().then(
       (bound) => this.emit('output', 'console', bound.map((a) => `Listening on ${a.host}:${a.port}\n`).join('')),
@@ -232,12 +246,18 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
 
   /** Ends the guest at once, even one spinning without host calls (the worker is terminated). */
   async terminate(): Promise<void> {
+    this.dropThread();
     if (!this.worker) return;
     if (!this.ended) {
       this.send({ kind: 'terminate' });
       await this.worker.terminate();
     }
     await this.endedPromise;
+  }
+
+  private dropThread(): void {
+    this.thread?.dispose();
+    this.thread = undefined;
   }
 
   private onWorkerEvent(event: WorkerEvent): void {
