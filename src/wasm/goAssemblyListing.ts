@@ -25,7 +25,8 @@ export interface AssemblyListing {
   functions: Map<string, ListedFunction>;
 }
 
-const FUNCTION_HEADER = /^(\S+) STEXT\b/;
+/** `main.add STEXT …`; with -S=2, symbols carry their ABI (`main.add<1> STEXT …`). */
+const FUNCTION_HEADER = /^(\S+?)(?:<\d+>)? STEXT\b/;
 const INSTRUCTION = /^\t0x[0-9a-f]+ (\d+) \((.*):(\d+)\)\t(\S+)(?:\t(\S*))?/;
 const NO_CODE = new Set(['TEXT', 'FUNCDATA', 'PCDATA']);
 
