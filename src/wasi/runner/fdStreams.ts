@@ -4,7 +4,7 @@
 // second open of the same pipe or terminal.
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { Errno, errnoFromHostError, hostErrorCode } from '../spec/errno';
-import { sleep, SleepOnlySignal, WOULD_BLOCK, type InputStream, type OutputStream } from '../streams';
+import { sleep, SleepOnlySignal, WOULD_BLOCK, type InputStream, type OutputStream, type ReadinessSignal } from '../streams';
 import { WasiError } from '../wasiError';
 
 /** Bytes taken from the pipe while looking for readiness, handed to the guest's next read. */
@@ -18,6 +18,8 @@ const LONGEST_PROBE_MS = 10;
  * stdin. Files and devices such as /dev/null never block: plain reads. Pipes, terminals and
  * sockets: a blocking read is read(2) on descriptor 0 itself; whether input is ready is learnt by
  * reading from a non-blocking open of /proc/self/fd/0 (Linux), keeping what arrives for the guest.
+ * Given `waitForInput` (a worker's guest, which must stay stoppable), a read never blocks in the
+ * kernel: it reads the non-blocking open and, while the pipe is empty, waits through that function.
  */
 export class FdInput implements InputStream {
   /** True once the guest read or polled stdin: only then may probing take input from the pipe. */
@@ -29,10 +31,17 @@ export class FdInput implements InputStream {
   private ended = false;
   private probeDelayMs = FIRST_PROBE_MS;
 
-  private constructor(private readonly fd: number, private readonly streaming: boolean) {}
+  private constructor(
+    private readonly fd: number,
+    private readonly streaming: boolean,
+    private readonly waitForInput?: (ms: number) => void,
+  ) {}
 
-  /** undefined when readiness on this stdin cannot be learnt without a second thread. */
-  static open(fd = 0): FdInput | undefined {
+  /**
+   * undefined when readiness on this stdin cannot be learnt without a second thread.
+   * `waitForInput(ms)`: how a blocking read waits for a pipe; it may throw (a stop request).
+   */
+  static open(fd = 0, waitForInput?: (ms: number) => void): FdInput | undefined {
     let stats;
     try {
       stats = fstatSync(fd);
@@ -42,7 +51,7 @@ export class FdInput implements InputStream {
     }
     if (stats.isFile() || stats.isBlockDevice()) return new FdInput(fd, false);
     // Terminals, pipes, sockets and other devices (/dev/null reads as at its end through the probe too).
-    const input = new FdInput(fd, true);
+    const input = new FdInput(fd, true, waitForInput);
     return input.openProbe() ? input : undefined;
   }
 
@@ -53,10 +62,13 @@ export class FdInput implements InputStream {
     if (!this.streaming) return this.readDirect(target, offset, length);
     if (this.heldEnd > this.heldStart) return this.takeHeld(target, offset, length);
     if (this.ended) return 0;
-    if (!blocking) {
-      this.fill();
-      if (this.heldEnd > this.heldStart) return this.takeHeld(target, offset, length);
-      return this.ended ? 0 : WOULD_BLOCK;
+    if (!blocking || this.waitForInput) {
+      for (;;) {
+        // Straight into the guest's buffer: no bytes are held when none were probed for.
+        const count = this.readProbe(target, offset, length);
+        if (count !== WOULD_BLOCK || !blocking) return count;
+        this.waitForInput?.(this.nextProbeDelay());
+      }
     }
     for (;;) {
       try {
@@ -126,14 +138,23 @@ export class FdInput implements InputStream {
   private fill(): void {
     if (this.probe === undefined || this.ended || this.heldEnd > this.heldStart) return;
     this.held ??= Buffer.allocUnsafe(HELD_BYTES);
+    const count = this.readProbe(this.held, 0, HELD_BYTES);
+    if (count === WOULD_BLOCK) return;
+    this.heldStart = 0;
+    this.heldEnd = count;
+  }
+
+  /** One non-blocking read of the pipe: bytes, 0 at its end, or WOULD_BLOCK. */
+  private readProbe(target: Uint8Array, offset: number, length: number): number {
+    if (this.probe === undefined) return 0;
     try {
-      const count = readSync(this.probe, this.held, 0, HELD_BYTES, null);
-      this.heldStart = 0;
-      this.heldEnd = count;
+      const count = readSync(this.probe, target, offset, length, null);
       if (count === 0) this.ended = true;
       else this.probeDelayMs = FIRST_PROBE_MS;
+      return count;
     } catch (error) {
       if (hostErrorCode(error) !== 'EAGAIN') throw new WasiError(errnoFromHostError(error));
+      return WOULD_BLOCK;
     }
   }
 
@@ -195,16 +216,19 @@ export class FdOutput implements OutputStream {
 }
 
 /**
- * poll_oneoff's sleep: nothing here changes behind the guest's back except stdin, so an idle
- * guest sleeps until its deadline, or in growing slices while it waits for stdin.
+ * poll_oneoff's wait when stdin is a descriptor: nothing signals its input, so while the guest
+ * waits for stdin the wait is cut into growing slices for probing. Otherwise it is `inner`'s wait:
+ * a plain sleep on the CLI's thread (nothing else changes behind the guest's back), the wake
+ * cells in a worker (sockets and output rings).
  */
-export class FdReadiness extends SleepOnlySignal {
-  constructor(private readonly stdin: FdInput) {
-    super();
+export class FdReadiness implements ReadinessSignal {
+  constructor(private readonly stdin: FdInput, private readonly inner: ReadinessSignal = new SleepOnlySignal()) {}
+
+  generation(): number {
+    return this.inner.generation();
   }
 
-  override wait(seen: number, timeoutMs: number): void {
-    if (this.stdin.awaitingInput()) sleep(Math.min(timeoutMs, this.stdin.nextProbeDelay()));
-    else super.wait(seen, timeoutMs);
+  wait(seen: number, timeoutMs: number): void {
+    this.inner.wait(seen, this.stdin.awaitingInput() ? Math.min(timeoutMs, this.stdin.nextProbeDelay()) : timeoutMs);
   }
 }

@@ -7,7 +7,8 @@ import { FdFlags } from '../spec/constants';
 import { emptyInput, discardOutput, type OutputStream } from '../streams';
 import { GuestSession } from './guestSession';
 import { RingSocketListener } from './ringSockets';
-import { RingInput, RingOutput } from './ringStreams';
+import { FdInput, FdReadiness } from './fdStreams';
+import { RingInput, RingOutput, stopIfRequested } from './ringStreams';
 import { SharedRing, WakeCells, WorkerReadiness } from './sharedRing';
 import type { OutcomeMessage, ReactorRequest, RunResult, StartMessage, WorkerSetup } from './workerProtocol';
 
@@ -29,11 +30,13 @@ class WorkerGuest {
     const stop = (): void => session.stop();
     const stdout: OutputStream = stdoutRing ? new RingOutput(stdoutRing, cells, stop, setup.stdoutIsTerminal) : discardOutput;
     const stderr: OutputStream = stderrRing ? new RingOutput(stderrRing, cells, stop, setup.stderrIsTerminal) : discardOutput;
+    const readiness = new WorkerReadiness(cells, stop);
+    const fdStdin = setup.stdinFd === undefined ? undefined : openStdinFd(setup.stdinFd, cells, stop);
     return session.begin({
-      stdin: stdinRing ? new RingInput(stdinRing, cells, stop) : emptyInput,
+      stdin: fdStdin ?? (stdinRing ? new RingInput(stdinRing, cells, stop) : emptyInput),
       stdout,
       stderr,
-      readiness: new WorkerReadiness(cells, stop),
+      readiness: fdStdin ? new FdReadiness(fdStdin, readiness) : readiness,
       stopRequested: () => cells.stopRequested,
       addDescriptors: (host) => {
         // Listening sockets come after the preopened directories, as in wasmtime.
@@ -59,6 +62,19 @@ class WorkerGuest {
     stderrRing?.closeWriter();
     this.cells.wakeMain();
   }
+}
+
+/**
+ * stdin read by this thread from the descriptor itself (a file or a pipe): no ring, no hop through
+ * the main thread. A wait for pipe input sleeps on the wake cells, so a stop request still ends it.
+ */
+function openStdinFd(fd: number, cells: WakeCells, stop: () => void): FdInput {
+  const input = FdInput.open(fd, (ms) => {
+    cells.waitInWorker(cells.workerGeneration(), ms);
+    stopIfRequested(cells, stop);
+  });
+  if (!input) throw new Error(`stdin (descriptor ${fd}) cannot be read from the guest's thread`);
+  return input;
 }
 
 if (parentPort) {

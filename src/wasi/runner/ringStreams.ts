@@ -10,7 +10,7 @@ import type { SharedRing, WakeCells } from './sharedRing';
 const WAIT_SLICE_MS = 100;
 
 /** Unwinds a blocked call once the embedder asked to stop; `onStop` marks the host as stopping. */
-function stopIfRequested(cells: WakeCells, onStop: () => void): void {
+export function stopIfRequested(cells: WakeCells, onStop: () => void): void {
   if (!cells.stopRequested) return;
   onStop();
   throw new WasiError(Errno.INTR);

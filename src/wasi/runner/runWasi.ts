@@ -1,7 +1,7 @@
 // Runs a WASI guest in a worker thread: the API the CLI, the debug adapter and the tests use. The
 // guest's WASI calls block its own thread only; this thread moves stdio between Node streams and
 // shared rings, so the editor never freezes and a guest stuck in a loop can still be stopped.
-import { existsSync } from 'node:fs';
+import { existsSync, fstatSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -231,7 +231,8 @@ class GuestRun implements RunningGuest {
     const ringBytes = options.ringBytes ?? DEFAULT_RING_BYTES;
     const listeners = options.tcpListen?.length ? new TcpListeners(options.tcpListen, this.cells, ringBytes) : undefined;
     this.listeners = listeners;
-    const stdinRing = options.stdin === 'ignore' ? undefined : new SharedRing(ringBytes);
+    const stdinFd = options.stdin === 'inherit' && workerCanReadStdin() ? 0 : undefined;
+    const stdinRing = options.stdin === 'ignore' || stdinFd !== undefined ? undefined : new SharedRing(ringBytes);
     const stdoutSink = resolveSink(options.stdout, process.stdout);
     const stderrSink = resolveSink(options.stderr, process.stderr);
     const stdoutRing = stdoutSink ? new SharedRing(ringBytes) : undefined;
@@ -239,6 +240,7 @@ class GuestRun implements RunningGuest {
     const setup: WorkerSetup = {
       wake: this.cells.buffer,
       stdin: stdinRing?.buffer ?? null,
+      stdinFd,
       stdout: stdoutRing?.buffer ?? null,
       stderr: stderrRing?.buffer ?? null,
       stdoutIsTerminal: options.stdout === 'inherit' && process.stdout.isTTY === true,
@@ -337,6 +339,20 @@ class GuestRun implements RunningGuest {
     if (this.settled) return;
     this.settled = true;
     this.resolveDone(result);
+  }
+}
+
+/**
+ * Whether the guest's thread can read this process's stdin itself: a file (never blocks), or a pipe
+ * on Linux (read without blocking through /proc/self/fd/0, as the CLI's own thread does). A terminal
+ * or a socket stays with the main thread, which reads it as a stream.
+ */
+function workerCanReadStdin(): boolean {
+  try {
+    const stats = fstatSync(0);
+    return stats.isFile() || stats.isBlockDevice() || (stats.isFIFO() && process.platform === 'linux');
+  } catch {
+    return false;
   }
 }
 

@@ -42,8 +42,10 @@ export function guestModeFor(invoke: { name: string; args?: (string | number | b
 /** workerData: everything but the module, so the worker can start while the module compiles. */
 export interface WorkerSetup {
   readonly wake: SharedArrayBuffer;
-  /** null: stdin is at its end from the start. */
+  /** null: stdin is at its end from the start, unless stdinFd is set. */
   readonly stdin: SharedArrayBuffer | null;
+  /** A descriptor (a file or a pipe) the worker reads stdin from itself, with no ring and no main-thread hop. */
+  readonly stdinFd?: number;
   /** null: output is discarded in the worker, never crossing threads. */
   readonly stdout: SharedArrayBuffer | null;
   readonly stderr: SharedArrayBuffer | null;
