@@ -31,14 +31,14 @@ function killGroup(pid) {
 }
 
 /**
- * @param {{ command: string, args: string[], stdinBytes?: number, timeoutMs: number }} options
+ * @param {{ command: string, args: string[], stdinBytes?: number, env?: Record<string, string>, timeoutMs: number }} options
  * @returns {Promise<{ seconds: number, exitCode: number | null, signal: string | null, timedOut: boolean,
- *   rssKiB?: number, stdoutBytes: number, stdoutTail: string, stderrHead: string }>}
+ *   rssKiB?: number, cpuSeconds?: number, stdoutBytes: number, stdoutTail: string, stderrHead: string }>}
  */
-export function measureRun({ command, args, stdinBytes, timeoutMs }) {
+export function measureRun({ command, args, stdinBytes, env, timeoutMs }) {
   const scratch = mkdtempSync(join(tmpdir(), 'bench-run-'));
   const rssFile = canMeasureRss ? join(scratch, 'rss') : undefined;
-  const [file, argv] = rssFile ? [gnuTime, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
+  const [file, argv] = rssFile ? [gnuTime, ['-f', '%M %U %S', '-o', rssFile, command, ...args]] : [command, args];
   const stdout = realPipe(join(scratch, 'stdout'), 'from child');
   const stdin = stdinBytes ? realPipe(join(scratch, 'stdin'), 'to child') : undefined;
 
@@ -47,6 +47,7 @@ export function measureRun({ command, args, stdinBytes, timeoutMs }) {
     const child = spawn(file, argv, {
       stdio: [stdin ? stdin.childEnd : stdinBytes ? 'pipe' : 'ignore', stdout?.childEnd ?? 'pipe', 'pipe'],
       detached: true,
+      env: env ? { ...process.env, ...env } : process.env,
     });
     // The child has its ends now; ours would keep the pipes open (no EOF, no EPIPE) if kept.
     if (stdin?.childEnd !== undefined) closeSync(stdin.childEnd);
@@ -90,11 +91,14 @@ export function measureRun({ command, args, stdinBytes, timeoutMs }) {
       clearTimeout(timer);
       running.delete(child.pid);
       let rssKiB;
+      let cpuSeconds;
       if (rssFile) {
         // After a non-zero exit GNU time writes "Command exited with non-zero status N" first.
         const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-        const value = Number(lines.at(-1));
-        if (Number.isFinite(value) && value > 0) rssKiB = value;
+        // Peak RSS, then user and system CPU seconds: CPU time holds still on a machine others load.
+        const [rss, user, system] = (lines.at(-1) ?? '').split(' ').map(Number);
+        if (Number.isFinite(rss) && rss > 0) rssKiB = rss;
+        if (Number.isFinite(user) && Number.isFinite(system)) cpuSeconds = user + system;
       }
       rmSync(scratch, { recursive: true, force: true });
       resolve({
@@ -103,6 +107,7 @@ export function measureRun({ command, args, stdinBytes, timeoutMs }) {
         signal,
         timedOut,
         rssKiB,
+        cpuSeconds,
         stdoutBytes,
         stdoutTail: stdoutTail.toString('utf8'),
         stderrHead: stderrHead.toString('utf8'),

@@ -1,10 +1,13 @@
-// `npm run bench`: real Go programs (bench/programs) run in our host (`wasip1 run`) and in Node's
-// built-in node:wasi side by side, to show where our host's cost lies and that it stays in the same
-// league as the host Node ships.
+// `npm run bench`: real Go programs (bench/programs) run in our host and in Node's built-in node:wasi
+// side by side, to show where our host's cost lies and that it stays in the same league as the host
+// Node ships. Our host is measured on each of its paths: the CLI (`wasip1 run`, the guest on the main
+// thread), the CLI's worker runner (runWasi, what embedders and `--tcplisten` get) and the editor's
+// Run button (the debug adapter's runtime with noDebug, its own worker).
 //   node bench/run.mjs [--rounds N] [--only name,...] [--timeout SECONDS]
 // Prints a markdown table and writes .bench/results.json. Exits non-zero if our host fails a program;
 // node:wasi failing one is expected (its pipe and non-blocking bugs) and only reported.
 import { execFileSync } from 'node:child_process';
+import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -33,12 +36,31 @@ function parseOptions(argv) {
   return options;
 }
 
+const editorRuntime = join(outDir, 'editorRuntime.cjs');
+
 const hosts = [
   // As a user runs it: the command itself, which starts node with the stack that lets the guest run
   // on the main thread.
-  { key: 'ours', label: 'ours', command: join(repo, 'bin', 'wasip1'), prefix: ['run'] },
+  { key: 'cli', label: 'CLI', command: join(repo, 'bin', 'wasip1'), prefix: ['run'] },
+  // The same command kept to its worker runner (runWasi + hostWorker), as for --tcplisten or a socket on stdin.
+  { key: 'worker', label: 'CLI worker', command: join(repo, 'bin', 'wasip1'), prefix: ['run'], env: { WASIP1_IN_WORKER: '1' } },
+  // The editor's Run: plain node, as the extension host's V8 is left untuned.
+  { key: 'editor', label: 'editor Run', command: process.execPath, prefix: [join(repo, 'bench', 'editorRunner.mjs'), editorRuntime] },
   { key: 'nodeWasi', label: 'node:wasi', command: process.execPath, prefix: [join(repo, 'bench', 'nodeWasiRunner.mjs')] },
 ];
+
+/** The debug adapter's runtime as a library for editorRunner.mjs (dist/ has it only inside the adapter and the extension). */
+function bundleEditorRuntime() {
+  esbuild.buildSync({
+    entryPoints: [join(repo, 'src', 'debug', 'wasip1Runtime.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: editorRuntime,
+    logLevel: 'warning',
+  });
+}
 
 function buildPrograms(selected) {
   const go = findGo();
@@ -77,6 +99,7 @@ async function runOnce(host, program, timeoutMs) {
       command: host.command,
       args: [...host.prefix, '--dir', `${root}::/`, '--env', 'PWD=/', '--', wasm],
       stdinBytes: program.stdinBytes,
+      env: host.env,
       timeoutMs,
     });
     return { ...result, failure: failureOf(result, program) };
@@ -102,12 +125,14 @@ function median(values) {
 function summarize(runs) {
   const failed = runs.filter((run) => run.failure);
   const rss = runs.map((run) => run.rssKiB).filter((value) => value !== undefined);
+  const cpu = runs.map((run) => run.cpuSeconds).filter((value) => value !== undefined);
   return {
     ok: failed.length === 0,
     failures: failed.length,
     failure: failed[0]?.failure,
     seconds: runs.map((run) => run.seconds),
     medianSeconds: failed.length ? undefined : median(runs.map((run) => run.seconds)),
+    medianCpuSeconds: failed.length || !cpu.length ? undefined : median(cpu),
     peakRssMiB: rss.length ? Math.max(...rss) / 1024 : undefined,
   };
 }
@@ -124,21 +149,31 @@ async function measureBaseline(rounds, timeoutMs) {
 const seconds = (value) => (value === undefined ? '—' : value.toFixed(3));
 const mib = (value) => (value === undefined ? '—' : value.toFixed(0));
 
-function timeCell(summary, rounds) {
-  if (summary.ok) return seconds(summary.medianSeconds);
+function timeCell(summary, rounds, metric) {
+  if (summary.ok) return seconds(summary[metric]);
   return summary.failures === rounds ? 'fails' : `fails ${summary.failures}/${rounds}`;
 }
 
-function table(rows, baseline, rounds) {
+function ratio(summary, base, metric) {
+  return summary.ok && base.ok && summary[metric] !== undefined ? `${(summary[metric] / base[metric]).toFixed(2)}x` : '—';
+}
+
+/**
+ * `metric` (medianSeconds: wall, medianCpuSeconds: user + system) of every host, each runner of ours
+ * against the CLI, the CLI against node:wasi, then peak RSS.
+ */
+function table(rows, baseline, rounds, metric) {
   const lines = [
-    `| program | ours (s) | node:wasi (s) | ours / node:wasi | ours peak RSS (MiB) | node:wasi peak RSS (MiB) |`,
-    `|---|---:|---:|---:|---:|---:|`,
+    `| program | ${hosts.map((h) => `${h.label} (s)`).join(' | ')} | CLI worker / CLI | editor Run / CLI | CLI / node:wasi | ${hosts.map((h) => `${h.label} RSS (MiB)`).join(' | ')} |`,
+    `|---|${hosts.map(() => '---:').join('|')}|---:|---:|---:|${hosts.map(() => '---:').join('|')}|`,
   ];
   for (const row of rows) {
-    const ratio = row.ours.ok && row.nodeWasi.ok ? `${(row.ours.medianSeconds / row.nodeWasi.medianSeconds).toFixed(2)}x` : '—';
-    lines.push(`| ${row.name} | ${timeCell(row.ours, rounds)} | ${timeCell(row.nodeWasi, rounds)} | ${ratio} | ${mib(row.ours.peakRssMiB)} | ${mib(row.nodeWasi.peakRssMiB)} |`);
+    const times = hosts.map((h) => timeCell(row[h.key], rounds, metric)).join(' | ');
+    const rss = hosts.map((h) => mib(row[h.key].peakRssMiB)).join(' | ');
+    lines.push(`| ${row.name} | ${times} | ${ratio(row.worker, row.cli, metric)} | ${ratio(row.editor, row.cli, metric)} | ${ratio(row.cli, row.nodeWasi, metric)} | ${rss} |`);
   }
-  lines.push(`| (node -e 0) | ${seconds(baseline.medianSeconds)} | ${seconds(baseline.medianSeconds)} | — | ${mib(baseline.peakRssMiB)} | ${mib(baseline.peakRssMiB)} |`);
+  const floor = hosts.map(() => seconds(baseline[metric])).join(' | ');
+  lines.push(`| (node -e 0) | ${floor} | — | — | — | ${hosts.map(() => mib(baseline.peakRssMiB)).join(' | ')} |`);
   return lines.join('\n');
 }
 
@@ -148,26 +183,27 @@ async function main() {
   if (!existsSync(join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first (or `npm run bench`)');
   const timeoutMs = options.timeoutSeconds * 1000;
   const goVersion = buildPrograms(selected);
+  bundleEditorRuntime();
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${goVersion}, files in ${scratchBase}`;
   console.error(`[bench] ${machine}; ${options.rounds} rounds; peak RSS ${canMeasureRss ? 'from /usr/bin/time' : 'not measured (no GNU time: apt-get install time)'}`);
 
   const baseline = await measureBaseline(options.rounds, timeoutMs);
   const rows = [];
   for (const program of selected) {
-    const runs = { ours: [], nodeWasi: [] };
+    const runs = Object.fromEntries(hosts.map((host) => [host.key, []]));
     for (let round = 0; round < options.rounds; round++) {
-      // Alternating which host goes first cancels out warm caches and thermal drift favouring one.
-      const order = round % 2 === 0 ? hosts : [...hosts].reverse();
+      // Rotating which host goes first cancels out warm caches and thermal drift favouring one.
+      const order = hosts.map((_, i) => hosts[(i + round) % hosts.length]);
       for (const host of order) runs[host.key].push(await runOnce(host, program, timeoutMs));
     }
-    const row = { name: program.name, measures: program.measures, ours: summarize(runs.ours), nodeWasi: summarize(runs.nodeWasi) };
+    const row = { name: program.name, measures: program.measures, ...Object.fromEntries(hosts.map((host) => [host.key, summarize(runs[host.key])])) };
     rows.push(row);
     const state = (s) => (s.ok ? `${seconds(s.medianSeconds)} s` : `fails (${s.failure})`);
-    console.error(`[bench] ${program.name}: ours ${state(row.ours)}, node:wasi ${state(row.nodeWasi)}`);
+    console.error(`[bench] ${program.name}: ${hosts.map((host) => `${host.label} ${state(row[host.key])}`).join(', ')}`);
   }
 
-  const markdown = table(rows, baseline, options.rounds);
-  console.log(`\nMedian wall time of ${options.rounds} rounds; ${machine}.\n\n${markdown}\n`);
+  console.log(`\nMedian wall time of ${options.rounds} rounds; ${machine}.\n\n${table(rows, baseline, options.rounds, 'medianSeconds')}\n`);
+  if (canMeasureRss) console.log(`Median CPU time (user + system, all threads) of the same runs.\n\n${table(rows, baseline, options.rounds, 'medianCpuSeconds')}\n`);
   const notes = rows.flatMap((row) =>
     hosts.filter((host) => !row[host.key].ok).map((host) => `- ${row.name} in ${host.label}: ${row[host.key].failure}`),
   );
@@ -176,7 +212,7 @@ async function main() {
   const results = { date: new Date().toISOString(), machine, rounds: options.rounds, rssMeasured: canMeasureRss, baseline: { command: 'node -e 0', ...baseline }, programs: rows };
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`Results: ${join(outDir, 'results.json')}`);
-  return rows.every((row) => row.ours.ok) ? 0 : 1;
+  return rows.every((row) => hosts.every((host) => host.key === 'nodeWasi' || row[host.key].ok)) ? 0 : 1;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Runs a module the way the editor's Run button does: the debug adapter's runtime (Wasip1Runtime)
+// with noDebug, its guest in the debugger's worker thread, stdio crossing the runtime's rings.
+// It takes the same arguments as `wasip1 run`:
+//   node bench/editorRunner.mjs RUNTIME.cjs [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--] MODULE.wasm [ARGS...]
+// RUNTIME.cjs is src/debug/wasip1Runtime.ts bundled by bench/run.mjs (the adapter itself is a
+// DAP program, not a library). In the editor the runtime lives in the already running extension
+// host and hands output to a terminal; here it is a fresh node whose stdio are the harness's
+// pipes, so a row also pays node's own start-up, as the CLI's row does.
+import { writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseRunnerArguments } from './runnerArguments.mjs';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+let runtimeBundle;
+let options;
+try {
+  [runtimeBundle] = process.argv.slice(2);
+  if (!runtimeBundle) throw new Error('no runtime bundle given');
+  options = parseRunnerArguments(process.argv.slice(3));
+} catch (error) {
+  process.stderr.write(`editorRunner: ${error.message}\n`);
+  process.exit(64);
+}
+
+const { Wasip1Runtime } = createRequire(import.meta.url)(resolve(runtimeBundle));
+const launch = {
+  program: resolve(options.module),
+  args: options.args.slice(1),
+  env: options.env,
+  dirs: Object.entries(options.preopens).map(([guest, host]) => `${resolve(host)}::${guest}`),
+};
+const runtime = new Wasip1Runtime(join(repo, 'dist', 'debugWorkerThread.js'));
+const prepared = await runtime.prepare(launch);
+if (!prepared.ok) {
+  process.stderr.write(`editorRunner: ${prepared.message}\n`);
+  process.exit(65);
+}
+runtime.on('output', (category, text) => {
+  if (category !== 'console') process.stderr.write(text);
+});
+runtime.on('ended', (end) => {
+  if (end.kind === 'exit') process.exitCode = end.code;
+  else {
+    process.stderr.write(`editorRunner: the guest ended: ${JSON.stringify(end)}\n`);
+    process.exitCode = 70;
+  }
+});
+runtime.start(launch, prepared, {
+  noDebug: true,
+  // As the terminal gets them: bytes, in order, as the runtime delivers them.
+  stdio: (stream, bytes) => writeBlocking(stream === 'stdout' ? 1 : 2, bytes),
+  stdin: process.stdin,
+});
+
+/** The harness's pipes are blocking descriptors: a full pipe holds this thread, as a full terminal socket would. */
+function writeBlocking(fd, bytes) {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+}
