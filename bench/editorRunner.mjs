@@ -56,7 +56,20 @@ runtime.start(launch, prepared, {
   stdin: process.stdin,
 });
 
-/** The harness's pipes are blocking descriptors: a full pipe holds this thread, as a full terminal socket would. */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes everything, waiting while the pipe is full, as a full terminal socket would make the
+ * runtime wait. The descriptor may be non-blocking: node makes a pipe so once process.stdout is
+ * touched (a worker's stdio forwarding does).
+ */
 function writeBlocking(fd, bytes) {
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+  for (let done = 0; done < bytes.length; ) {
+    try {
+      done += writeSync(fd, bytes, done, bytes.length - done);
+    } catch (error) {
+      if (error.code !== 'EAGAIN') throw error;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
 }
