@@ -1,0 +1,65 @@
+// A breakpoint on a Go line, set the way the gutter sets one (vscode.debug.addBreakpoints), and a
+// debug session started as F5 starts it: the stop is observed through a DebugAdapterTracker, and the
+// call stack is asked of the session as the Call Stack view asks it.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+interface Message {
+  type: string;
+  event?: string;
+  body?: { reason?: string; threadId?: number; breakpoint?: { verified?: boolean; line?: number }; output?: string };
+}
+
+describe('wasip1 Go line breakpoints', () => {
+  it('stops at a SourceBreakpoint in main.go with main.main on top of the call stack, then runs on to the end', async function () {
+    this.timeout(180_000);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const mainGo = vscode.Uri.joinPath(folder.uri, 'main.go');
+    const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(mainGo, new vscode.Position(7, 0)));
+    vscode.debug.addBreakpoints([breakpoint]);
+    const seen: Message[] = [];
+    let output = '';
+    let stopped!: (threadId: number) => void;
+    const stop = new Promise<number>((resolve) => (stopped = resolve));
+    let ended!: () => void;
+    const end = new Promise<void>((resolve) => (ended = resolve));
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('wasip1', {
+      createDebugAdapterTracker: () => ({
+        onDidSendMessage: (message: Message) => {
+          if (message.type !== 'event') return;
+          seen.push(message);
+          if (message.event === 'stopped') stopped(message.body?.threadId ?? 1);
+          if (message.event === 'output') output += message.body?.output ?? '';
+          if (message.event === 'terminated') ended();
+        },
+        onExit: () => ended(),
+      }),
+    });
+    try {
+      const started = await vscode.debug.startDebugging(folder, { type: 'wasip1', request: 'launch', name: 'debug hello', program: folder.uri.fsPath });
+      assert.equal(started, true);
+      const threadId = await Promise.race([stop, end.then(() => assert.fail(`ended without stopping: ${output}`))]);
+      const stoppedEvent = seen.find((m) => m.event === 'stopped');
+      assert.equal(stoppedEvent?.body?.reason, 'breakpoint');
+      const verified = seen.filter((m) => m.event === 'breakpoint').map((m) => ({ verified: m.body?.breakpoint?.verified, line: m.body?.breakpoint?.line }));
+      assert.deepEqual(verified, [{ verified: true, line: 8 }], 'the breakpoint is verified on line 8');
+      const session = vscode.debug.activeDebugSession;
+      assert.ok(session);
+      const trace = (await session.customRequest('stackTrace', { threadId })) as { stackFrames: { name: string; line: number; source?: { path?: string } }[] };
+      assert.equal(trace.stackFrames[0].name, 'main.main');
+      assert.equal(trace.stackFrames[0].line, 8);
+      // In a remote window (the code-server host) VS Code hands the path back as a vscode-remote URI.
+      assert.ok(trace.stackFrames[0].source?.path?.endsWith(mainGo.path), trace.stackFrames[0].source?.path);
+      const threads = (await session.customRequest('threads')) as { threads: { id: number; name: string }[] };
+      assert.ok(threads.threads.some((t) => t.id === threadId && t.name === 'Goroutine 1 main.main'), JSON.stringify(threads));
+      vscode.debug.removeBreakpoints([breakpoint]);
+      await session.customRequest('continue', { threadId });
+      await end;
+      assert.match(output, /hello from wasip1/);
+    } finally {
+      vscode.debug.removeBreakpoints([breakpoint]);
+      tracker.dispose();
+    }
+  });
+});
