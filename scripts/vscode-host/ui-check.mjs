@@ -1,22 +1,48 @@
 // A look at the real workbench, as a person sees it: the extension loaded into the VS Code server
-// with Chromium as the window, main.go of the test workspace opened, the Run button clicked, and
-// the wasip1 view opened. Prints what it found and leaves screenshots in a temporary folder.
+// with Chromium as the window. In the test workspace (copied, plus two programs made here):
+//   1. main.go opened, the editor title's Run button clicked;
+//   2. hostrun/main.go, whose env.host_log only the wasip1.hostModules setting supplies, run the same way;
+//   3. readall/main.go (io.ReadAll(os.Stdin)) run, a line typed in the Debug Console, then Ctrl+D;
+//   4. the wasip1 view, after "Show the built module's imports and exports".
+// Prints what it found and leaves screenshots in a temporary folder.
 //   npm run build && node scripts/vscode-host/ui-check.mjs
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumPath, ensureCodeServer, repoRoot as repo, serverMainPath } from './setup.mjs';
 
 await ensureCodeServer();
+let server;
+process.on('exit', () => {
+  // Whatever happened, the server's process group goes with us.
+  try {
+    if (server) process.kill(-server.pid);
+  } catch {
+    // Already gone.
+  }
+});
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'uicheck-'));
 const shots = path.join(tmp, 'screenshots');
 const ws = path.join(tmp, 'workspace');
 cpSync(path.join(repo, 'test/fixtures/workspace'), ws, { recursive: true });
+// A program with its own import module, supplied only through the setting (no launch.json).
+mkdirSync(path.join(ws, 'hostrun'));
+copyFileSync(path.join(repo, 'test/fixtures/go/dap_hostlog/main.go'), path.join(ws, 'hostrun/main.go'));
+copyFileSync(path.join(repo, 'test/fixtures/go/dap_hostlog/env.mjs'), path.join(ws, 'hostrun/env.mjs'));
+mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+writeFileSync(path.join(ws, '.vscode/settings.json'), JSON.stringify({ 'wasip1.hostModules': { env: 'hostrun/env.mjs' } }, null, 2));
+// A program that reads its stdin to the end.
+mkdirSync(path.join(ws, 'readall'));
+writeFileSync(path.join(ws, 'readall/main.go'), [
+  'package main', '', 'import (', '\t"fmt"', '\t"io"', '\t"os"', ')', '',
+  'func main() {', '\tdata, _ := io.ReadAll(os.Stdin)', '\tfmt.Printf("read %d bytes: %q\\n", len(data), data)', '}', '',
+].join('\n'));
+
 const port = 39000 + Math.floor(Math.random() * 1000);
 const env = { ...process.env, XDG_CACHE_HOME: path.join(tmp, 'c'), XDG_CONFIG_HOME: path.join(tmp, 'cf'), XDG_DATA_HOME: path.join(tmp, 'd'), EXTENSIONS_GALLERY: '{}' };
-const server = spawn('node', [serverMainPath(), '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--accept-server-license-terms',
+server = spawn('node', [serverMainPath(), '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--accept-server-license-terms',
   '--server-data-dir', path.join(tmp, 's'), '--user-data-dir', path.join(tmp, 'u'), '--extensions-dir', path.join(tmp, 'e'), '--disable-telemetry', '--disable-workspace-trust'],
   { env, detached: true, stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 2500));
@@ -28,32 +54,110 @@ const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://${
 await page.goto(`http://${authority}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(payload)}`);
 await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
 await page.waitForTimeout(5000);
-// open main.go
-await page.keyboard.press('Control+P');
-await page.waitForTimeout(800);
-await page.keyboard.type('main.go');
-await page.waitForTimeout(800);
-await page.keyboard.press('Enter');
-await page.waitForTimeout(4000);
+
+async function openFile(name) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 10000 });
+  await page.keyboard.type(name);
+  // Enter only once quick open lists the file, or the keys land in the editor behind it.
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${path.basename(name)}"]`, { timeout: 15000 });
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`.tab.active[aria-label*="${path.basename(name)}"]`, { timeout: 15000 }).catch(() => console.log(`${name}: no active tab`));
+  await page.waitForTimeout(2500);
+}
+
+const debugConsole = () => page.$$eval('.repl .monaco-tl-contents, .repl-tree .output', (els) => els.map((e) => e.textContent).join('\n')).catch(() => '');
+const dialogs = () => page.$$eval('.monaco-dialog-box', (els) => els.map((e) => e.textContent)).catch(() => []);
+
+async function clickRun(label) {
+  // The editor title re-renders as context keys settle: click by selector, which finds it afresh.
+  try {
+    await page.click('.editor-actions a[aria-label^="Run with wasip1"]', { timeout: 15000 });
+    console.log(`${label}: clicked the Run button`);
+  } catch (error) {
+    console.log(`${label}: no Run button in the editor title (${error.message.split('\n')[0]})`);
+  }
+}
+
+/** Polls the Debug Console until `pattern` shows or `ms` pass; returns its text. */
+async function consoleUntil(pattern, ms) {
+  const deadline = Date.now() + ms;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await debugConsole();
+    if (pattern.test(text)) break;
+    await page.waitForTimeout(500);
+  }
+  return text;
+}
+
+// 1. The workspace's main package.
+await openFile('main.go');
 await page.screenshot({ path: path.join(shots, '1-main-go.png') });
 const actions = await page.$$eval('.editor-actions a.action-label, .editor-actions .action-item a', (els) => els.map((e) => e.getAttribute('aria-label') || e.title));
 console.log('editor title actions:', JSON.stringify(actions));
-const lens = await page.$$eval('.codelens-decoration a', (els) => els.map((e) => e.textContent));
-console.log('codelens:', JSON.stringify(lens));
-// click the Run button in the editor title run group
-const runButton = await page.$('.editor-actions a[aria-label^="Run"]');
-if (runButton) { await runButton.click(); console.log('clicked run button'); }
-await page.waitForTimeout(15000);
-await page.screenshot({ path: path.join(shots, '2-after-run.png') });
-const consoleText = await page.$$eval('.repl .monaco-tl-contents, .repl-tree .output', (els) => els.map((e) => e.textContent).join('\n')).catch(() => '');
-console.log('debug console:', consoleText.slice(0, 500));
-// open the wasip1 view
-const viewIcon = await page.$('.activitybar a[aria-label*="wasip1"], .activitybar .action-label[aria-label*="wasip1"]');
-if (viewIcon) { await viewIcon.click(); console.log('opened wasip1 view'); }
+console.log('codelens:', JSON.stringify(await page.$$eval('.codelens-decoration a', (els) => els.map((e) => e.textContent))));
+await clickRun('main.go');
+await page.waitForTimeout(1500);
+await page.screenshot({ path: path.join(shots, '2-building.png') });
+console.log('while building, status bar:', JSON.stringify(await page.$$eval('.statusbar-item', (els) => els.map((e) => e.textContent?.trim()).filter(Boolean))));
+console.log('while building, notifications:', JSON.stringify(await page.$$eval('.notification-toast .notification-list-item-message', (els) => els.map((e) => e.textContent))));
+console.log('debug console:', (await consoleUntil(/Process exited/, 60000)).slice(0, 400));
+await page.screenshot({ path: path.join(shots, '3-after-run.png') });
+
+// 2. Host module from the setting only.
+await openFile('hostrun/main.go');
+await clickRun('hostrun/main.go');
+const hostrun = await consoleUntil(/host counted|Cannot|Build failed|nothing supplies/, 60000);
+console.log('hostrun debug console:', hostrun.slice(-500));
+console.log('dialogs:', JSON.stringify(await dialogs()));
+await page.screenshot({ path: path.join(shots, '4-hostrun.png') });
+
+// 3. End of input from the Debug Console.
+await openFile('readall/main.go');
+await clickRun('readall/main.go');
+const hint = await consoleUntil(/The program reads stdin/, 60000);
+console.log('readall hint:', /The program reads stdin.*/.exec(hint)?.[0]);
+await page.screenshot({ path: path.join(shots, '5-readall-waiting.png') });
+const input = await page.$('.repl-input-wrapper textarea');
+if (input) {
+  await input.focus();
+  await page.keyboard.type('hello stdin');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(1000);
+  await page.keyboard.press('Control+D');
+  console.log('typed a line and pressed Ctrl+D in the Debug Console input');
+} else console.log('no Debug Console input found');
+console.log('readall debug console:', (await consoleUntil(/Process exited/, 15000)).slice(-300));
+await page.screenshot({ path: path.join(shots, '6-readall-ended.png') });
+
+// 4. The wasip1 view after "Show the built module's imports and exports".
+await page.keyboard.press('F1');
+await page.waitForTimeout(800);
+await page.keyboard.type('wasip1: Show the built module');
+await page.waitForTimeout(1000);
+await page.keyboard.press('Enter');
+await page.waitForTimeout(2500);
+const offer = await page.$$eval('.notification-toast .notification-list-item-message', (els) => els.map((e) => e.textContent));
+console.log('show built module, notifications:', JSON.stringify(offer));
+const build = await page.$('.notification-toast a.monaco-button:has-text("Build for wasip1"), .notification-toast .monaco-button:has-text("Build for wasip1")');
+if (build) {
+  await build.click();
+  console.log('clicked "Build for wasip1"');
+}
+await page.waitForTimeout(12000);
+await page.screenshot({ path: path.join(shots, '7-tree.png') });
+const treeRows = () => page.$$eval('.pane-body .monaco-list-row', (els) => els.map((e) =>
+  `${'  '.repeat(Number(e.getAttribute('aria-level') ?? 1) - 1)}${e.getAttribute('aria-expanded') === 'true' ? 'v ' : e.getAttribute('aria-expanded') === 'false' ? '> ' : '  '}${e.getAttribute('aria-label') ?? e.textContent}`));
+console.log('tree rows:\n' + (await treeRows()).join('\n'));
+// Refresh from the view's title: the same tree should come back.
+await page.click('a.action-label[aria-label^="Refresh the wasm imports"]', { timeout: 5000 }).catch((error) => console.log('no refresh button', error.message.split('\n')[0]));
 await page.waitForTimeout(4000);
-await page.screenshot({ path: path.join(shots, '3-tree.png') });
-const treeItems = await page.$$eval('.pane-body .monaco-list-row', (els) => els.map((e) => e.textContent));
-console.log('tree rows:', JSON.stringify(treeItems.slice(0, 30)));
+console.log('tree rows after Refresh:\n' + (await treeRows()).join('\n'));
+await page.screenshot({ path: path.join(shots, '8-tree-refreshed.png') });
 await ctx.close();
 process.kill(-server.pid);
+server = undefined;
 console.log(`screenshots in ${shots} (not part of the repository)`);

@@ -134,7 +134,10 @@ async function buildCommand(uri?: vscode.Uri): Promise<Wasip1BuildCommandResult 
     if (exitCode !== undefined) void vscode.window.showErrorMessage(`wasip1 build failed (exit code ${exitCode}); see Problems and the task's terminal.`);
     return { exitCode };
   }
-  return { exitCode, wasmPath: output ? path.resolve(folder.uri.fsPath, output) : undefined };
+  const wasmPath = output ? path.resolve(folder.uri.fsPath, output) : undefined;
+  // go build is silent on success: say where the module went.
+  if (wasmPath) vscode.window.setStatusBarMessage(`$(check) wasip1: wrote ${vscode.workspace.asRelativePath(wasmPath)}`, 10_000);
+  return { exitCode, wasmPath };
 }
 
 async function startCommand(uri: vscode.Uri | undefined, noDebug: boolean): Promise<boolean> {

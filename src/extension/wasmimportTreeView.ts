@@ -34,6 +34,8 @@ interface TreeNode {
 
 /** A plain copy of the tree, for tests and for anyone scripting the extension. */
 export interface WasmimportTreeSnapshotItem {
+  /** The TreeItem id. */
+  id: string;
   label: string;
   description?: string;
   tooltip?: string;
@@ -45,6 +47,22 @@ export interface WasmimportTreeSnapshotItem {
 interface ImportVerdicts {
   hostModules: HostModuleMap;
   wasiMismatch(d: IndexedDirective, spec: WasiFunctionSpec): string | undefined;
+}
+
+function plainItem(node: TreeNode): WasmimportTreeSnapshotItem {
+  return {
+    id: node.id,
+    label: node.label,
+    ...(node.description !== undefined ? { description: node.description } : {}),
+    ...(node.tooltip !== undefined ? { tooltip: typeof node.tooltip === 'string' ? node.tooltip : node.tooltip.value } : {}),
+    ...(node.icon ? { icon: node.icon.id } : {}),
+    ...(node.children ? { children: node.children.map(plainItem) } : {}),
+  };
+}
+
+/** What the view shows of a tree, as one string: two equal signatures need no refresh. */
+function treeSignature(roots: TreeNode[]): string {
+  return JSON.stringify(roots.map(plainItem));
 }
 
 const colored = (id: string, color: string): vscode.ThemeIcon => new vscode.ThemeIcon(id, new vscode.ThemeColor(color));
@@ -103,7 +121,9 @@ function directiveNode(d: IndexedDirective, verdicts: ImportVerdicts, idPrefix: 
   }
   tooltip.appendMarkdown(`\n\n${where}`);
   return {
-    id: `${idPrefix}:${d.file}:${d.location.start.line}`,
+    // No path separator in an id: VS Code's view then showed the wrong children, or none, under
+    // the built module and Exports (the file goes in encoded).
+    id: `${idPrefix}:${encodeURIComponent(d.file)}:${d.location.start.line}`,
     label: d.name ?? d.directive.text,
     description: d.goSignature,
     tooltip,
@@ -227,6 +247,8 @@ export class WasmimportTreeDataProvider implements vscode.TreeDataProvider<TreeN
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private roots?: Promise<TreeNode[]>;
+  /** treeSignature of the roots last given to the view. */
+  private shown?: string;
   private showStandardLibrary = false;
   /** Chosen with "Show the built module's imports and exports"; otherwise the newest build output. */
   private chosenModule?: string;
@@ -257,12 +279,17 @@ export class WasmimportTreeDataProvider implements vscode.TreeDataProvider<TreeN
     // The view is told only once the new roots are complete, and then asks for exactly those: it
     // never expands a node of a tree that is being replaced, which left "Exports" and the built
     // module open with no children after a build (the command and the .wasm watcher both refresh).
+    const shown = this.shown;
     const roots = this.buildRoots();
     this.roots = roots;
-    const announce = (): void => {
-      if (this.roots === roots) this.changeEmitter.fire(undefined);
+    const announce = (next?: TreeNode[]): void => {
+      if (this.roots !== roots) return;
+      // An unchanged tree is not announced: the build command and the .wasm watcher both refresh
+      // for one build, and a refresh arriving while the view fetches children cancels that fetch.
+      if (next && shown !== undefined && treeSignature(next) === shown) return;
+      this.changeEmitter.fire(undefined);
     };
-    roots.then(announce, announce);
+    roots.then(announce, () => announce());
   }
 
   setShowStandardLibrary(show: boolean): void {
@@ -293,19 +320,14 @@ export class WasmimportTreeDataProvider implements vscode.TreeDataProvider<TreeN
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (node) return node.children ?? [];
     this.roots ??= this.buildRoots();
-    return this.roots;
+    const roots = await this.roots;
+    this.shown = treeSignature(roots);
+    return roots;
   }
 
   async snapshot(): Promise<WasmimportTreeSnapshotItem[]> {
     await this.workspaceIndex.ready();
-    const copy = (node: TreeNode): WasmimportTreeSnapshotItem => ({
-      label: node.label,
-      ...(node.description !== undefined ? { description: node.description } : {}),
-      ...(node.tooltip !== undefined ? { tooltip: typeof node.tooltip === 'string' ? node.tooltip : node.tooltip.value } : {}),
-      ...(node.icon ? { icon: node.icon.id } : {}),
-      ...(node.children ? { children: node.children.map(copy) } : {}),
-    });
-    return (await this.getChildren()).map(copy);
+    return (await this.getChildren()).map(plainItem);
   }
 
   dispose(): void {
