@@ -2,7 +2,7 @@
 // Runs a module the way the editor's Run button does: the debug adapter's runtime (Wasip1Runtime)
 // with noDebug, its guest in the debugger's worker thread, stdio crossing the runtime's rings.
 // It takes the same arguments as `wasip1 run`:
-//   node bench/editorRunner.mjs RUNTIME.cjs [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--] MODULE.wasm [ARGS...]
+//   node bench/editorRunner.mjs RUNTIME.cjs [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--tcplisten HOST:PORT]... [--] MODULE.wasm [ARGS...]
 // RUNTIME.cjs is src/debug/wasip1Runtime.ts bundled by bench/run.mjs (the adapter itself is a
 // DAP program, not a library). In the editor the runtime lives in the already running extension
 // host and hands output to a terminal; here it is a fresh node whose stdio are the harness's
@@ -32,6 +32,7 @@ const launch = {
   args: options.args.slice(1),
   env: options.env,
   dirs: Object.entries(options.preopens).map(([guest, host]) => `${resolve(host)}::${guest}`),
+  tcplisten: options.tcplisten,
 };
 const runtime = new Wasip1Runtime(join(repo, 'dist', 'debugWorkerThread.js'));
 const prepared = await runtime.prepare(launch);

@@ -11,6 +11,7 @@ import { parseRunnerArguments } from './runnerArguments.mjs';
 let options;
 try {
   options = parseRunnerArguments(process.argv.slice(2));
+  if (options.tcplisten.length) throw new Error('node:wasi has no preopened sockets (--tcplisten)');
 } catch (error) {
   process.stderr.write(`nodeWasiRunner: ${error.message}\n`);
   process.exit(64);

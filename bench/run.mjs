@@ -13,6 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findGo } from './goBinary.mjs';
+import { httpRssTable, measureHttpRss } from './httpRss.mjs';
 import { canMeasureRss, killAllRunning, measureRun } from './measureRun.mjs';
 import { programs } from './programs.mjs';
 
@@ -209,7 +210,11 @@ async function main() {
   );
   if (notes.length) console.log(`Failures (first per program and host):\n${notes.join('\n')}\n`);
 
-  const results = { date: new Date().toISOString(), machine, rounds: options.rounds, rssMeasured: canMeasureRss, baseline: { command: 'node -e 0', ...baseline }, programs: rows };
+  // Memory under HTTP load, with the whole set only (it takes a minute or more).
+  const http = options.only ? undefined : await measureHttpRss();
+  if (http) console.log(`${httpRssTable(http)}\n`);
+
+  const results = { date: new Date().toISOString(), machine, rounds: options.rounds, rssMeasured: canMeasureRss, baseline: { command: 'node -e 0', ...baseline }, programs: rows, http };
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`Results: ${join(outDir, 'results.json')}`);
   return rows.every((row) => hosts.every((host) => host.key === 'nodeWasi' || row[host.key].ok)) ? 0 : 1;

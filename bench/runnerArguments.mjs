@@ -1,11 +1,12 @@
 // The command line every benchmark runner takes, the same as `wasip1 run`'s:
-//   [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--] MODULE.wasm [ARGS...]
+//   [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--tcplisten HOST:PORT]... [--] MODULE.wasm [ARGS...]
 // so the harness can swap hosts without changing anything else.
 
-/** @returns {{ module: string, args: string[], env: Record<string, string>, preopens: Record<string, string> }} preopens: guest path → host path */
+/** @returns {{ module: string, args: string[], env: Record<string, string>, preopens: Record<string, string>, tcplisten: string[] }} preopens: guest path → host path */
 export function parseRunnerArguments(argv) {
   const preopens = {};
   const env = {};
+  const tcplisten = [];
   let i = 0;
   for (; i < argv.length; i++) {
     let arg = argv[i];
@@ -34,11 +35,13 @@ export function parseRunnerArguments(argv) {
       } else {
         env[value.slice(0, split)] = value.slice(split + 1);
       }
+    } else if (arg === '--tcplisten') {
+      tcplisten.push(value);
     } else {
       throw new Error(`unknown option ${arg}`);
     }
   }
   const [module, ...rest] = argv.slice(i);
   if (!module) throw new Error('no module given');
-  return { module, args: [module, ...rest], env, preopens };
+  return { module, args: [module, ...rest], env, preopens, tcplisten };
 }
