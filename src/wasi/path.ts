@@ -236,6 +236,12 @@ export function pathFunctions(ctx: HostContext): HostFunctions {
       if (namesDirectoryItself(from) || namesDirectoryItself(to)) throw new WasiError(Errno.INVAL);
       refuseSlashThroughSymlink(from, Errno.NOTDIR);
       refuseSlashThroughSymlink(to, Errno.NOTDIR);
+      // A relative symlink leads elsewhere from its new directory: there it is held to the rule
+      // path_symlink keeps (an absolute target does not depend on where the link lies).
+      if (lstatSync(from.hostPath, { throwIfNoEntry: false })?.isSymbolicLink()) {
+        const contents = readlinkSync(from.hostPath, 'utf8');
+        if (contents.charCodeAt(0) !== 0x2f) refuseEscapingSymlink(target, to.hostPath, contents);
+      }
       renameSync(from.hostPath, to.hostPath);
       fds.relocate(from.hostPath, to.hostPath);
       return Errno.SUCCESS;

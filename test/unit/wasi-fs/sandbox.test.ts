@@ -393,6 +393,27 @@ describe('no step above the boundary, and no symlink leading out', () => {
     assert.equal(tree.snapshotOutside(), before);
   });
 
+  test('path_rename of a relative symlink holds it to the same rule where it lands', () => {
+    assert.equal(symlink(PREOPEN_FD, '../../dir/nested/file', 'dir/nested/link'), Errno.SUCCESS);
+    const rename = (from: string, to: string): number => {
+      const [f, fLength] = guest.put(from);
+      const [t, tLength] = guest.put(to);
+      return guest.call('path_rename', PREOPEN_FD, f, fLength, PREOPEN_FD, t, tLength);
+    };
+    // From the root, "../../dir/nested/file" climbs out: the move is refused and the link stays.
+    assert.equal(rename('dir/nested/link', 'link'), SANDBOX_ESCAPE);
+    assert.equal(readlinkSync(path.join(tree.root, 'dir/nested/link')), '../../dir/nested/file');
+    assert.equal(existsSync(path.join(tree.root, 'link')), false);
+    // At the same depth it still leads inside.
+    mkdirSync(path.join(tree.root, 'dir/other'));
+    assert.equal(rename('dir/nested/link', 'dir/other/link'), Errno.SUCCESS);
+    assert.equal(guest.open(PREOPEN_FD, 'dir/other/link', { base: Rights.FD_READ }).errno, Errno.SUCCESS);
+    // An absolute target means the same wherever the link lies (the walk reads it as a guest path).
+    symlinkSync('/dir/nested/file', path.join(tree.root, 'dir/abs'));
+    assert.equal(rename('dir/abs', 'abs'), Errno.SUCCESS);
+    assert.equal(tree.snapshotOutside(), before);
+  });
+
   test('a link made through a directory below the preopen is judged from where it lies in the preopen', () => {
     const opened = guest.open(PREOPEN_FD, 'dir', { oflags: OFlags.DIRECTORY, base: Rights.PATH_SYMLINK | Rights.PATH_OPEN, inheriting: Rights.FD_READ });
     assert.equal(opened.errno, Errno.SUCCESS);
