@@ -5,7 +5,8 @@
 // Steps follow one goroutine (Go's g, wasm global 2) and compare frames by their depth below the top
 // of that goroutine's stack (g.stack.hi − SP), which, unlike SP itself, survives Go moving a growing
 // stack. Only the functions a request can stop in are armed: a breakpoint's functions, the stack's
-// functions for Step Over and Step Out, every function for Step Into and Pause.
+// functions for Step Over and Step Out, every function for Step Into and Pause; and each site has its
+// own flag, so a breakpoint in a function with a hot loop costs nothing at the loop's other lines.
 import type { GoPclntab } from '../wasm/goPclntab';
 import { GO_FUNC_VALUE_OFFSET } from '../wasm/goPclntab';
 import { type StatementSites, SiteFlag } from '../wasm/goStatementSites';
@@ -57,14 +58,14 @@ interface ActiveStep {
 const PC_B_LIMIT = 0x10000;
 
 export class GoLineStops {
-  private readonly armed: (WebAssembly.Global | undefined)[];
-  private readonly armedList: number[] = [];
+  /** Each site's armed flag, and what it is set to now. */
+  private readonly armed: WebAssembly.Global[];
+  private readonly armedNow: Uint8Array;
   private readonly spGlobal: WebAssembly.Global;
   private readonly gGlobal: WebAssembly.Global;
   private readonly budget: WebAssembly.Global;
   /** Site → the breakpoints on it. */
   private bySite = new Map<number, ActiveBreakpoint[]>();
-  private breakpointFunctions = new Set<number>();
   private step: ActiveStep | undefined;
   private stepFunctions: Set<number> | 'all' | undefined;
   private pausing = false;
@@ -84,13 +85,8 @@ export class GoLineStops {
     this.spGlobal = exports[PROBE_EXPORTS.stackPointer] as WebAssembly.Global;
     this.gGlobal = exports[PROBE_EXPORTS.goroutine] as WebAssembly.Global;
     this.budget = exports[PROBE_EXPORTS.budget] as WebAssembly.Global;
-    this.armed = [];
-    for (const [name, value] of Object.entries(exports)) {
-      if (!name.startsWith(PROBE_EXPORTS.armedPrefix)) continue;
-      const f = Number(name.slice(PROBE_EXPORTS.armedPrefix.length));
-      this.armed[f] = value as WebAssembly.Global;
-      this.armedList.push(f);
-    }
+    this.armed = Array.from({ length: sites.count }, (_, s) => exports[PROBE_EXPORTS.armedPrefix + s] as WebAssembly.Global);
+    this.armedNow = new Uint8Array(sites.count);
     for (let s = 0; s < sites.count; s++) {
       if (!(sites.flags[s] & SiteFlag.statement)) continue;
       const file = sites.files[sites.file[s]];
@@ -111,7 +107,6 @@ export class GoLineStops {
 
   setBreakpoints(specs: readonly LineBreakpointSpec[]): ResolvedLineBreakpoint[] {
     const bySite = new Map<number, ActiveBreakpoint[]>();
-    const functions = new Set<number>();
     const resolved = specs.map((spec): ResolvedLineBreakpoint => {
       let hitTest: ((hits: number) => boolean) | undefined;
       try {
@@ -127,12 +122,10 @@ export class GoLineStops {
         const list = bySite.get(site);
         if (list) list.push(active);
         else bySite.set(site, [active]);
-        functions.add(this.sites.definedFunction[site]);
       }
       return { id: spec.id, verified: true, line: found.line };
     });
     this.bySite = bySite;
-    this.breakpointFunctions = functions;
     this.rearm();
     return resolved;
   }
@@ -243,10 +236,14 @@ export class GoLineStops {
   private rearm(): void {
     const all = this.stepFunctions === 'all';
     const stepping = this.stepFunctions instanceof Set ? this.stepFunctions : undefined;
-    for (const f of this.armedList) {
-      const on = all || this.breakpointFunctions.has(f) || (stepping?.has(f) ?? false) || (this.alwaysOn && this.alwaysFunctions.has(f)) ? 1 : 0;
-      const global = this.armed[f] as WebAssembly.Global;
-      if (global.value !== on) global.value = on;
+    const { definedFunction, count } = this.sites;
+    for (let s = 0; s < count; s++) {
+      const f = definedFunction[s];
+      const on = all || this.bySite.has(s) || (stepping?.has(f) ?? false) || (this.alwaysOn && this.alwaysFunctions.has(f)) ? 1 : 0;
+      if (this.armedNow[s] !== on) {
+        this.armedNow[s] = on;
+        this.armed[s].value = on;
+      }
     }
   }
 

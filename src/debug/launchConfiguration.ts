@@ -32,6 +32,8 @@ export interface Wasip1LaunchArguments {
   noDebug?: boolean;
   /** `test`: `program` is a package whose test binary (go test -c) is built and run; `args` go to it (`-test.run`, `-test.v`). */
   mode?: 'debug' | 'test';
+  /** Which packages a debug build leaves unoptimised: the main module's (default), or all of them, the standard library included. */
+  debugBuild?: 'module' | 'all';
   /** Host modules for the program's own //go:wasmimport modules: `{ "env": "./env.mjs" }` or `["env=./env.mjs"]`. */
   imports?: ImportsAttribute;
   /** Where the program's stdio goes: the Debug Console (its input line is stdin), or a terminal the client opens (runInTerminal). */

@@ -61,8 +61,8 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
   const output = launch.output ? path.resolve(programDirectory(program), launch.output) : defaultOutput(program);
   const test = launch.mode === 'test';
   const userFlags = withMergedTags(asList(launch.buildFlags), asList(launch.buildTags));
-  // Debugging builds as Delve does (-N -l), after the user's flags so that it wins; Run keeps the optimised build.
-  const debugFlags = launch.noDebug ? [] : await debugBuildFlags({ go, packagePath: program, buildFlags: userFlags, env: launch.goEnv, test, signal: options.signal });
+  // Debugging builds the user's code as Delve does (-N -l), after the user's flags so that it wins; Run keeps the optimised build.
+  const debugFlags = launch.noDebug ? [] : await debugBuildFlags({ go, packagePath: program, buildFlags: userFlags, env: launch.goEnv, test, scope: launch.debugBuild, signal: options.signal });
   const what = `${test ? 'the tests of ' : ''}${launch.program}${launch.noDebug ? '' : ' for debugging'}`;
   options.log?.(`Building ${what} with ${go.versionString.replace(/^go version /, '')}…`);
   const result = await buildWasip1({

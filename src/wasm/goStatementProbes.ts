@@ -1,8 +1,9 @@
 // Rewrites a Go module so that the debugger is called at its statement sites (goStatementSites).
 //
-// Each function with sites gets a mutable i32 global, its "armed" flag, and before each site
+// Each site gets a mutable i32 global, its "armed" flag, and before it
 //     global.get $armed  if  i32.const site  i32.const slot  call_indirect (i32)->()  end
-// so that a function nobody watches pays one global read and a branch per site. The probe reaches
+// so that a site nobody watches costs one global read and a branch, and a breakpoint in a function
+// with a hot loop calls the debugger at its own line only. The probe reaches
 // the debugger through a new slot at the end of the module's own function table, which the debugger
 // fills after instantiation with a function that calls into JavaScript; no import is added, so no
 // function index moves and Go's PCs, the name section and the pclntab stay valid.
@@ -20,7 +21,7 @@ export const PROBE_EXPORTS = {
   stackPointer: 'wasip1.debug.sp',
   goroutine: 'wasip1.debug.g',
   budget: 'wasip1.debug.budget',
-  /** Followed by the defined function's index. */
+  /** Followed by the site's number. */
   armedPrefix: 'wasip1.debug.armed.',
 } as const;
 
@@ -31,8 +32,6 @@ export interface InstrumentedModule {
   bytes: Uint8Array;
   /** Table slot the debugger must fill with its probe function. */
   probeSlot: number;
-  /** Defined functions given an armed flag. */
-  armedFunctions: number[];
 }
 
 const SECTION = { type: 1, table: 4, global: 6, export: 7, code: 10 } as const;
@@ -47,21 +46,18 @@ export function instrumentStatementSites(module: WasmModule, sites: StatementSit
   const table = module.tables[0];
   const probeSlot = table.limits.min;
   const probeType = module.types.length;
-  const armedFunctions: number[] = [];
-  for (let f = 0; f < module.codeOffsets.length; f++) if (sites.functionStart[f + 1] > sites.functionStart[f]) armedFunctions.push(f);
-  const firstNewGlobal = module.globals.length;
-  const budgetGlobal = firstNewGlobal + armedFunctions.length;
-  const armedGlobal = new Int32Array(module.codeOffsets.length).fill(-1);
-  armedFunctions.forEach((f, i) => (armedGlobal[f] = firstNewGlobal + i));
+  // Site s is armed by global firstSiteGlobal + s; the budget comes after them.
+  const firstSiteGlobal = module.globals.length;
+  const budgetGlobal = firstSiteGlobal + sites.count;
 
-  const out = new ByteSink(bytes.length + sites.count * 16 + armedFunctions.length * 40 + 1024);
+  const out = new ByteSink(bytes.length + sites.count * 56 + 1024);
   out.raw(bytes.subarray(0, 8));
   const replaced = new Map<number, () => Uint8Array>([
     [SECTION.type, () => appendEntries(sectionBody(module, SECTION.type), [0x60, 1, 0x7f, 0])],
     [SECTION.table, () => tableSection(table.limits.min + 1, table.limits.max === undefined ? undefined : Math.max(table.limits.max, table.limits.min + 1))],
-    [SECTION.global, () => globalSection(module, armedFunctions.length)],
-    [SECTION.export, () => exportSection(module, armedFunctions, firstNewGlobal, budgetGlobal)],
-    [SECTION.code, () => codeSection(module, sites, armedGlobal, budgetGlobal, probeSlot, probeType)],
+    [SECTION.global, () => globalSection(module, sites.count)],
+    [SECTION.export, () => exportSection(module, sites.count, firstSiteGlobal, budgetGlobal)],
+    [SECTION.code, () => codeSection(module, sites, firstSiteGlobal, budgetGlobal, probeSlot, probeType)],
   ]);
   for (const section of module.sections) {
     const make = replaced.get(section.id);
@@ -74,7 +70,7 @@ export function instrumentStatementSites(module: WasmModule, sites: StatementSit
     out.u32(body.length);
     out.raw(body);
   }
-  return { bytes: out.result(), probeSlot, armedFunctions };
+  return { bytes: out.result(), probeSlot };
 }
 
 /**
@@ -133,7 +129,7 @@ function globalSection(module: WasmModule, armedCount: number): Uint8Array {
   return appendEntries(body, ...entries);
 }
 
-function exportSection(module: WasmModule, armedFunctions: number[], firstNewGlobal: number, budgetGlobal: number): Uint8Array {
+function exportSection(module: WasmModule, siteCount: number, firstSiteGlobal: number, budgetGlobal: number): Uint8Array {
   const entries: number[][] = [];
   const add = (name: string, kind: number, index: number): void => {
     if (module.exports.some((e) => e.name === name)) return;
@@ -144,11 +140,11 @@ function exportSection(module: WasmModule, armedFunctions: number[], firstNewGlo
   add(PROBE_EXPORTS.stackPointer, EXPORT_KIND.global, SP_GLOBAL);
   add(PROBE_EXPORTS.goroutine, EXPORT_KIND.global, G_GLOBAL);
   add(PROBE_EXPORTS.budget, EXPORT_KIND.global, budgetGlobal);
-  armedFunctions.forEach((f, i) => add(PROBE_EXPORTS.armedPrefix + f, EXPORT_KIND.global, firstNewGlobal + i));
+  for (let site = 0; site < siteCount; site++) add(PROBE_EXPORTS.armedPrefix + site, EXPORT_KIND.global, firstSiteGlobal + site);
   return appendEntries(sectionBody(module, SECTION.export), ...entries);
 }
 
-function codeSection(module: WasmModule, sites: StatementSites, armedGlobal: Int32Array, budgetGlobal: number, slot: number, type: number): Uint8Array {
+function codeSection(module: WasmModule, sites: StatementSites, firstSiteGlobal: number, budgetGlobal: number, slot: number, type: number): Uint8Array {
   const bytes = module.bytes;
   const functions = module.codeOffsets.length;
   const out = new ByteSink(sectionBody(module, SECTION.code).length + sites.count * 16 + functions * 24);
@@ -166,7 +162,6 @@ function codeSection(module: WasmModule, sites: StatementSites, armedGlobal: Int
       continue;
     }
     const decoded = decodeFunctionBody(bytes, offset, size);
-    const armed = uleb(armedGlobal[f]);
     body.reset();
     body.raw(bytes.subarray(offset, decoded.codeStart));
     let from = decoded.codeStart;
@@ -187,7 +182,7 @@ function codeSection(module: WasmModule, sites: StatementSites, armedGlobal: Int
       body.raw(bytes.subarray(from, at));
       from = at;
       body.byte(Opcode.globalGet);
-      body.raw(Uint8Array.from(armed));
+      body.u32(firstSiteGlobal + s);
       body.raw(Uint8Array.of(Opcode.if, 0x40, 0x41, ...sleb(s), ...call, Opcode.end));
     }
     body.raw(bytes.subarray(from, offset + size));
