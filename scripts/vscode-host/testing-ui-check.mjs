@@ -1,16 +1,15 @@
 // A look at the Testing view in the real workbench (VS Code server + Chromium, as ui-check.mjs):
 // the fixture workspace's gotests/calc/calc_test.go opened, the calc package run from the Testing
-// view, and a screenshot with the failed TestAddWrong and its message in the editor.
+// view, and a screenshot with the failed TestAddWrong, its marks in the editor and its message in Test Results.
 //   npm run build && node scripts/vscode-host/testing-ui-check.mjs [--out media/testing.png]
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium } from 'playwright-core';
-import { chromiumPath, ensureCodeServer, repoRoot as repo, serverMainPath } from './setup.mjs';
+import { repoRoot as repo } from './setup.mjs';
+import { openWorkbench } from './workbenchWindow.mjs';
 
 const outIndex = process.argv.indexOf('--out');
-await ensureCodeServer();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'testing-uicheck-'));
 const shots = outIndex > 0 ? path.dirname(path.resolve(process.argv[outIndex + 1])) : path.join(tmp, 'screenshots');
 const shotFile = outIndex > 0 ? path.resolve(process.argv[outIndex + 1]) : path.join(shots, 'testing.png');
@@ -18,42 +17,25 @@ mkdirSync(shots, { recursive: true });
 const ws = path.join(tmp, 'workspace');
 cpSync(path.join(repo, 'test/fixtures/workspace'), ws, { recursive: true });
 
-const port = 39000 + Math.floor(Math.random() * 1000);
 // The developer's own Go build cache: a fresh one would rebuild the standard library for wasip1 first.
 const gocache = execFileSync('go', ['env', 'GOCACHE'], { encoding: 'utf8' }).trim();
-const env = { ...process.env, GOCACHE: gocache, XDG_CACHE_HOME: path.join(tmp, 'c'), XDG_CONFIG_HOME: path.join(tmp, 'cf'), XDG_DATA_HOME: path.join(tmp, 'd'), EXTENSIONS_GALLERY: '{}' };
-const server = spawn('node', [serverMainPath(), '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--accept-server-license-terms',
-  '--server-data-dir', path.join(tmp, 's'), '--user-data-dir', path.join(tmp, 'u'), '--extensions-dir', path.join(tmp, 'e'), '--disable-telemetry', '--disable-workspace-trust'],
-  { env, detached: true, stdio: 'ignore' });
+const workbench = await openWorkbench({ workspace: ws, tmp, env: { GOCACHE: gocache }, viewport: { width: 1400, height: 820 } });
 try {
-  await new Promise((r) => setTimeout(r, 2500));
-  const ctx = await chromium.launchPersistentContext(path.join(tmp, 'profile'), { executablePath: chromiumPath, headless: true, viewport: { width: 1400, height: 820 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  const page = ctx.pages()[0] ?? await ctx.newPage();
-  const authority = `127.0.0.1:${port}`;
-  const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://${authority}${repo}`], ['skipWelcome', 'true']]);
-  await page.goto(`http://${authority}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(payload)}`);
-  await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-  await page.waitForTimeout(5000);
+  const { page } = workbench;
 
-  const palette = async (command) => {
-    await page.keyboard.press('F1');
-    await page.waitForTimeout(800);
-    await page.keyboard.type(command);
-    await page.waitForTimeout(1200);
-    await page.keyboard.press('Enter');
+  /** Types into the quick input that `key` opens (F1: commands, Ctrl+P: files) and accepts the first match. */
+  const quickInput = async (key, text) => {
+    await page.keyboard.press(key);
     await page.waitForTimeout(1500);
-  };
-  const rows = () => page.$$eval('.test-explorer .monaco-list-row', (els) => els.map((e) => `${'  '.repeat(Number(e.getAttribute('aria-level') ?? 1) - 1)}${e.getAttribute('aria-label') ?? e.textContent}`)).catch(() => []);
-
-  const openFile = async (name) => {
-    await page.keyboard.press('Control+P');
-    await page.waitForTimeout(1500);
-    await page.keyboard.type(name);
+    await page.keyboard.type(text);
     await page.waitForTimeout(2500);
     await page.keyboard.press('Enter');
-    await page.waitForTimeout(3000);
+    await page.waitForTimeout(2500);
   };
+  const palette = (command) => quickInput('F1', command);
+  const openFile = (name) => quickInput('Control+P', name);
+  const rows = () => page.$$eval('.test-explorer .monaco-list-row', (els) => els.map((e) => `${'  '.repeat(Number(e.getAttribute('aria-level') ?? 1) - 1)}${e.getAttribute('aria-label') ?? e.textContent}`)).catch(() => []);
+
 
   // The Testing view, from its activity bar icon.
   // Opening a Go file activates the extension, whose test controller brings the Testing view.
@@ -118,12 +100,7 @@ try {
   console.log('inline messages:', JSON.stringify(await page.$$eval('.test-message-inline-content, .test-error-content-widget, [class*="test-message"]', (els) => els.map((e) => e.textContent)).catch(() => [])));
   await page.screenshot({ path: shotFile });
   console.log(`screenshot: ${shotFile}`);
-  await ctx.close();
 } finally {
-  try {
-    process.kill(-server.pid);
-  } catch {
-    // already gone
-  }
+  await workbench.close();
   rmSync(path.join(tmp, 'workspace'), { recursive: true, force: true });
 }
