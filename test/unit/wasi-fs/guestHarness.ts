@@ -2,6 +2,7 @@
 // WebAssembly.Memory, results read back from it. Plus a temporary tree with a sibling "outside"
 // directory whose exact state can be compared before and after, to prove nothing escaped.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, lstatSync, readlinkSync, writeFileSync } from 'node:fs';
+import { afterEach, beforeEach } from 'node:test';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WasiHost, type WasiHostOptions } from '../../../src/wasi/host';
@@ -191,3 +192,22 @@ export class SandboxTree {
 
 /** The fd of the first (only) preopen. */
 export const PREOPEN_FD = 3;
+
+/**
+ * Gives each test of the enclosing describe a fresh tree, filled by `prepare`, and a guest on it
+ * (handed to `use`), and disposes of both after the test.
+ */
+export function freshGuestPerTest(use: (tree: SandboxTree, guest: Guest) => void, prepare: (root: string) => void = () => {}): void {
+  let tree: SandboxTree | undefined;
+  let guest: Guest | undefined;
+  beforeEach(() => {
+    tree = new SandboxTree();
+    guest = tree.guest();
+    prepare(tree.root);
+    use(tree, guest);
+  });
+  afterEach(() => {
+    guest?.host.dispose();
+    tree?.dispose();
+  });
+}

@@ -1,26 +1,20 @@
 // Rights as the guest sees them: they only shrink, what is opened inherits at most what its
 // directory passes on, and a right that was dropped is refused by the call that needs it.
-import { test, describe, beforeEach, afterEach } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DIRECTORY_RIGHTS, FILE_RIGHTS } from '../../../src/wasi/descriptors';
 import { ALL_RIGHTS, OFlags, Rights } from '../../../src/wasi/spec/constants';
 import { Errno } from '../../../src/wasi/spec/errno';
-import { PREOPEN_FD, SandboxTree, type Guest } from './guestHarness';
+import { freshGuestPerTest, PREOPEN_FD, type Guest, type SandboxTree } from './guestHarness';
 
 describe('rights', () => {
   let tree: SandboxTree;
   let guest: Guest;
-  beforeEach(() => {
-    tree = new SandboxTree();
-    guest = tree.guest();
-    mkdirSync(path.join(tree.root, 'dir'));
-    writeFileSync(path.join(tree.root, 'dir/file'), 'twelve bytes');
-  });
-  afterEach(() => {
-    guest.host.dispose();
-    tree.dispose();
+  freshGuestPerTest((t, g) => ([tree, guest] = [t, g]), (root) => {
+    mkdirSync(path.join(root, 'dir'));
+    writeFileSync(path.join(root, 'dir/file'), 'twelve bytes');
   });
 
   function openDirectory(base = ALL_RIGHTS & ~Rights.FD_WRITE, inheriting = ALL_RIGHTS): number {

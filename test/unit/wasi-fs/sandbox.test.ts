@@ -7,7 +7,7 @@ import { resolveGuestPath, SANDBOX_ESCAPE } from '../../../src/wasi/sandbox';
 import { OFlags, Rights } from '../../../src/wasi/spec/constants';
 import { Errno, errnoFromHostError } from '../../../src/wasi/spec/errno';
 import { WasiError } from '../../../src/wasi/wasiError';
-import { PREOPEN_FD, SandboxTree, type Guest } from './guestHarness';
+import { freshGuestPerTest, PREOPEN_FD, SandboxTree, type Guest } from './guestHarness';
 
 function errnoOf(fn: () => unknown): number {
   try {
@@ -316,16 +316,12 @@ describe('no step above the boundary, and no symlink leading out', () => {
   let tree: SandboxTree;
   let guest: Guest;
   let before: string;
-  beforeEach(() => {
-    tree = new SandboxTree();
-    guest = tree.guest();
-    mkdirSync(path.join(tree.root, 'dir/nested'), { recursive: true });
-    writeFileSync(path.join(tree.root, 'dir/nested/file'), 'nested');
+  freshGuestPerTest((t, g) => {
+    [tree, guest] = [t, g];
     before = tree.snapshotOutside();
-  });
-  afterEach(() => {
-    guest.host.dispose();
-    tree.dispose();
+  }, (root) => {
+    mkdirSync(path.join(root, 'dir/nested'), { recursive: true });
+    writeFileSync(path.join(root, 'dir/nested/file'), 'nested');
   });
 
   function symlink(dirFd: number, target: string, link: string): number {
