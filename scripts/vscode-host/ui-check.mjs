@@ -99,11 +99,17 @@ await page.screenshot({ path: path.join(shots, '1-main-go.png') });
 const actions = await page.$$eval('.editor-actions a.action-label, .editor-actions .action-item a', (els) => els.map((e) => e.getAttribute('aria-label') || e.title));
 console.log('editor title actions:', JSON.stringify(actions));
 console.log('codelens:', JSON.stringify(await page.$$eval('.codelens-decoration a', (els) => els.map((e) => e.textContent))));
+const clicked = Date.now();
 await clickRun('main.go');
-await page.waitForTimeout(1500);
-await page.screenshot({ path: path.join(shots, '2-building.png') });
-console.log('while building, status bar:', JSON.stringify(await page.$$eval('.statusbar-item', (els) => els.map((e) => e.textContent?.trim()).filter(Boolean))));
-console.log('while building, notifications:', JSON.stringify(await page.$$eval('.notification-toast .notification-list-item-message', (els) => els.map((e) => e.textContent))));
+// What a user sees in the first seconds of a (cold) build.
+for (const at of [1000, 2500, 5000]) {
+  await page.waitForTimeout(Math.max(0, clicked + at - Date.now()));
+  await page.screenshot({ path: path.join(shots, `2-building-${at}ms.png`) });
+  const progress = await page.$$eval('.statusbar-item', (els) => els.map((e) => e.textContent?.trim()).filter((t) => /Building/.test(t ?? '')));
+  const toasts = await page.$$eval('.notification-toast .notification-list-item-message', (els) => els.map((e) => e.textContent));
+  const consoleShown = (await debugConsole()).replace(/\s+/g, ' ').slice(0, 120);
+  console.log(`${at} ms after Run: status bar ${JSON.stringify(progress)}, notifications ${JSON.stringify(toasts)}, Debug Console ${JSON.stringify(consoleShown)}`);
+}
 console.log('debug console:', (await consoleUntil(/Process exited/, 60000)).slice(0, 400));
 await page.screenshot({ path: path.join(shots, '3-after-run.png') });
 

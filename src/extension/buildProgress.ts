@@ -1,7 +1,8 @@
 // What the user sees while Run or Debug builds the program, which on a cold cache takes seconds
 // during which VS Code itself shows nothing (it opens the Debug Console only once the launch has
 // answered): the console at once, where the adapter's "Building …" line is the first, a status
-// bar progress naming the package, and after a moment a notification whose Cancel stops the session.
+// bar progress naming the package (from the click, for Run and Debug), and after a moment a
+// notification whose Cancel stops the session.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { WASIP1_DEBUG_TYPE } from './wasip1DebugConfiguration';
@@ -22,12 +23,27 @@ function shownPackage(program: string): string {
   return folder ? (relative === '' ? '.' : `./${relative}`) : program;
 }
 
-/** Shows one build of a session until `done` resolves. */
-function showBuild(session: vscode.DebugSession, launch: DapMessage['arguments'] & { program: string }, done: Promise<void>): void {
-  const consoleOption = launch.internalConsoleOptions ?? vscode.workspace.getConfiguration('debug').get<string>('internalConsoleOptions');
-  if ((launch.console ?? 'debugConsole') === 'debugConsole' && consoleOption !== 'neverOpen') {
+/** Opens the Debug Console now, as VS Code would once the launch answered, unless the user or the launch said not to. */
+function openDebugConsole(launch: { console?: string; internalConsoleOptions?: string } | undefined): void {
+  const consoleOption = launch?.internalConsoleOptions ?? vscode.workspace.getConfiguration('debug').get<string>('internalConsoleOptions');
+  if ((launch?.console ?? 'debugConsole') === 'debugConsole' && consoleOption !== 'neverOpen') {
     void vscode.commands.executeCommand('workbench.panel.repl.view.focus');
   }
+}
+
+/**
+ * Run, Debug and the CodeLens start a session through this: before our adapter hears of it, VS Code
+ * may spend seconds activating debug extensions, so the progress starts with the click.
+ */
+export function startDebuggingWithProgress(folder: vscode.WorkspaceFolder | undefined, configuration: vscode.DebugConfiguration, options: vscode.DebugSessionOptions): Thenable<boolean> {
+  openDebugConsole({ console: configuration.console, internalConsoleOptions: configuration.internalConsoleOptions });
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Starting ${configuration.name}` },
+    () => vscode.debug.startDebugging(folder, configuration, options));
+}
+
+/** Shows one build of a session until `done` resolves. */
+function showBuild(session: vscode.DebugSession, launch: DapMessage['arguments'] & { program: string }, done: Promise<void>): void {
+  openDebugConsole(launch);
   const title = `Building ${shownPackage(launch.program)} for wasip1`;
   void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, () => done);
   const timer = setTimeout(() => {

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { declaresMainFunction, isMainPackageFile } from '../gotool/goMainPackages';
+import { startDebuggingWithProgress } from './buildProgress';
 import { WASIP1_DEBUG_TYPE } from './wasip1DebugConfiguration';
 import { Wasip1TaskProvider, WASIP1_TASK_TYPE } from './wasip1Tasks';
 
@@ -147,7 +148,7 @@ async function startCommand(uri: vscode.Uri | undefined, noDebug: boolean): Prom
     return false;
   }
   const configuration: vscode.DebugConfiguration = { type: WASIP1_DEBUG_TYPE, request: 'launch', name: launchName(target), program: target.program };
-  return vscode.debug.startDebugging(target.folder, configuration, { noDebug });
+  return startDebuggingWithProgress(target.folder, configuration, { noDebug });
 }
 
 async function testCommand(uri?: vscode.Uri): Promise<number | undefined> {
