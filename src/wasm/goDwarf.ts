@@ -16,7 +16,11 @@
 //
 // API: decodeDwarfFunction(listed) → GoDwarfFunction | { error }; variablesInScope(fn, pcB, line);
 // frameAddress(variable, sp, frameSize).
+import { ByteReader } from './byteReader';
 import type { ListedDataSymbol, ListedDwarfFunction } from './goDwarfListing';
+import { WasmFormatError } from './wasmFormatError';
+
+const utf8 = new TextDecoder();
 
 export interface GoDwarfVariable {
   name: string;
@@ -154,7 +158,8 @@ export function decodeDwarfFunction(listed: ListedDwarfFunction): GoDwarfFunctio
     try {
       return new DieReader(info, listed.ranges, table.abbrevs).function(table.name);
     } catch (e) {
-      if (!(e instanceof Mismatch)) throw e;
+      // A LEB128 running past the symbol is a table that does not fit, like any other.
+      if (!(e instanceof Mismatch) && !(e instanceof WasmFormatError)) throw e;
       problems.push(`${table.name}: ${e.message}`);
     }
   }
@@ -162,7 +167,7 @@ export function decodeDwarfFunction(listed: ListedDwarfFunction): GoDwarfFunctio
 }
 
 class DieReader {
-  private pos = 0;
+  private readonly reader: ByteReader;
   private readonly relocations = new Map<number, { target: string; addend: number }>();
 
   constructor(
@@ -171,6 +176,12 @@ class DieReader {
     private readonly abbrevs: Map<number, Abbrev>,
   ) {
     for (const r of info.relocations) if (r.size > 0) this.relocations.set(r.offset, r);
+    this.reader = new ByteReader(info.bytes);
+    this.reader.section = `DWARF of ${info.name}`;
+  }
+
+  private get pos(): number {
+    return this.reader.pos;
   }
 
   function(table: string): GoDwarfFunction {
@@ -234,8 +245,8 @@ class DieReader {
         case Form.string: {
           const end = this.info.bytes.indexOf(0, this.pos);
           if (end < 0) throw new Mismatch('an unterminated string');
-          const text = new TextDecoder().decode(this.info.bytes.subarray(this.pos, end));
-          this.pos = end + 1;
+          const text = utf8.decode(this.info.bytes.subarray(this.pos, end));
+          this.reader.pos = end + 1;
           if (at === At.name) out.name = text;
           break;
         }
@@ -292,18 +303,9 @@ class DieReader {
     const bytes = this.ranges?.bytes;
     if (!bytes || offset >= bytes.length) throw new Mismatch('a lexical block whose ranges are missing');
     const out: [number, number][] = [];
-    const reader = { pos: offset };
-    const uleb = (): number => {
-      let value = 0;
-      let shift = 0;
-      for (;;) {
-        if (reader.pos >= bytes.length) throw new Mismatch('a range list runs past its symbol');
-        const b = bytes[reader.pos++];
-        value += (b & 0x7f) * 2 ** shift;
-        shift += 7;
-        if (!(b & 0x80)) return value;
-      }
-    };
+    const reader = new ByteReader(bytes, offset);
+    reader.section = `DWARF ranges of ${this.info.name}`;
+    const uleb = (): number => reader.u64('a range list entry');
     if (this.info.relocations.some((r) => r.type.startsWith('R_DWTXTADDR'))) {
       for (;;) {
         const kind = uleb();
@@ -328,10 +330,9 @@ class DieReader {
   }
 
   private take(count: number): Uint8Array {
-    if (this.pos + count > this.info.bytes.length) throw new Mismatch('a DIE runs past the symbol');
-    const bytes = this.info.bytes.subarray(this.pos, this.pos + count);
-    this.pos += count;
-    return bytes;
+    const start = this.pos;
+    this.reader.skip(count, 'a DIE');
+    return this.info.bytes.subarray(start, start + count);
   }
 
   private u32(): number {
@@ -340,15 +341,7 @@ class DieReader {
   }
 
   private uleb(): number {
-    let value = 0;
-    let shift = 0;
-    for (;;) {
-      const b = this.take(1)[0];
-      value += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-      if (!(b & 0x80)) return value;
-      if (shift > 49) throw new Mismatch('an over-long LEB128');
-    }
+    return this.reader.u64('a DIE attribute');
   }
 }
 
@@ -356,16 +349,12 @@ class DieReader {
 function cfaOffset(expression: Uint8Array): number | string {
   if (expression.length === 1 && expression[0] === 0x9c) return 0;
   if (expression[0] === 0x91) {
-    let value = 0;
-    let shift = 0;
-    for (let i = 1; i < expression.length; i++) {
-      const b = expression[i];
-      value |= (b & 0x7f) << shift;
-      shift += 7;
-      if (!(b & 0x80)) {
-        if (shift < 32 && b & 0x40) value |= -1 << shift;
-        return value;
-      }
+    const reader = new ByteReader(expression, 1);
+    try {
+      const offset = reader.s32('a DW_OP_fbreg offset');
+      if (reader.pos === expression.length) return offset;
+    } catch (e) {
+      if (!(e instanceof WasmFormatError)) throw e;
     }
   }
   return `a location expression gc writes only for registers (${Array.from(expression, (b) => b.toString(16).padStart(2, '0')).join(' ')})`;

@@ -10,8 +10,10 @@
 // whose name decodes to that name. A composite type without a descriptor of its own (a `[]T` never
 // boxed) is built from its element's; a builtin has a fixed layout.
 //
-// API: new GoTypeTable(memory, pclntab).byName('main.point') | .atDescriptor(address); GoType.
+// API: new GoTypeTable(memory, pclntab).byName('main.point') | .atDescriptor(address) | .useMemory(view); GoType.
 import type { GoPclntab } from './goPclntab';
+
+const utf8 = new TextDecoder();
 
 export type GoKind =
   | 'bool' | 'int' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'uintptr'
@@ -74,6 +76,8 @@ const BASIC: Record<string, [GoKind, number]> = {
   byte: ['uint8', 1], rune: ['int32', 4], float32: ['float32', 4], float64: ['float64', 8], complex64: ['complex64', 8],
   complex128: ['complex128', 16], string: ['string', 16], 'unsafe.Pointer': ['unsafe.Pointer', 8],
 };
+/** Size of each kind in KINDS order where the kind fixes it (0: it does not). */
+const FIXED_SIZE = [1, 8, 1, 2, 4, 8, 8, 1, 2, 4, 8, 8, 4, 8, 8, 16, 0, 8, 8, 16, 8, 8, 24, 16, 0, 8];
 /** tflag bits (internal/abi): the name carries a '*' to drop; the type has a name. */
 const TFLAG_EXTRA_STAR = 1 << 1;
 /** moduledata words: types, etypes (runtime/symtab.go; the same from Go 1.20 to 1.26). */
@@ -92,7 +96,7 @@ export class GoTypeTable {
   private readonly built = new Map<string, GoType | undefined>();
   private index?: Map<string, number>;
 
-  constructor(private readonly memory: DataView, pclntab: GoPclntab) {
+  constructor(private memory: DataView, pclntab: GoPclntab) {
     const md = pclntab.moduledataAddress;
     if (md !== undefined && md + (MODULEDATA_TYPES_WORD + 2) * WORD <= memory.byteLength) {
       this.typesStart = this.word(md + MODULEDATA_TYPES_WORD * WORD);
@@ -100,6 +104,14 @@ export class GoTypeTable {
     } else {
       this.typesStart = this.typesEnd = 0;
     }
+  }
+
+  /**
+   * Reads through a new view of memory (wasm memory that grew detaches the old one). Descriptors are
+   * static data, so what was found stays valid: keep one table per program, not one per stop.
+   */
+  useMemory(memory: DataView): void {
+    this.memory = memory;
   }
 
   /** The type of this name (as the compiler spells it), or undefined when the program has no such layout. */
@@ -218,6 +230,10 @@ export class GoTypeTable {
     const str = m.getInt32(a + 40, true);
     if (kind < 1 || kind > KINDS.length || (align & (align - 1)) !== 0 || align === 0 || align > 8 || fieldAlign !== align) return false;
     if (m.getUint32(a + 4, true) !== 0 || str <= 0 || this.typesStart + str >= this.typesEnd) return false;
+    // The size a kind fixes, and pointer bytes within the size: most words of the region fail here.
+    const size = m.getUint32(a, true);
+    const fixed = FIXED_SIZE[kind - 1];
+    if ((fixed !== 0 && size !== fixed) || m.getUint32(a + 12, true) !== 0 || m.getUint32(a + 8, true) > size) return false;
     const ptrToThis = m.getInt32(a + 44, true);
     return ptrToThis >= 0 && this.typesStart + ptrToThis < this.typesEnd;
   }
@@ -244,7 +260,7 @@ export class GoTypeTable {
     if (length === 0 || length > 4096 || at + length > m.byteLength) return undefined;
     const bytes = new Uint8Array(m.buffer, m.byteOffset + at, length);
     for (const b of bytes) if (b < 0x20 || b === 0x7f) return undefined;
-    return { text: new TextDecoder().decode(bytes), embedded: (flags & (1 << 3)) !== 0 };
+    return { text: utf8.decode(bytes), embedded: (flags & (1 << 3)) !== 0 };
   }
 
   /** Swiss when GroupSize (word 10) equals the group type's size, as in internal/abi.SwissMapType. */

@@ -16,6 +16,8 @@
 import type { GoPclntab } from './goPclntab';
 import type { GoType, GoTypeTable } from './goTypes';
 
+const utf8 = new TextDecoder();
+
 export interface GoValue {
   name: string;
   /** The Go type's name; for an interface, the static type and the dynamic one: `error(*errors.errorString)`. */
@@ -311,7 +313,7 @@ export class GoValueReader {
     if (length === 0) return '';
     const shown = Math.min(length, STRING_LIMIT);
     this.check(data, shown);
-    const text = new TextDecoder().decode(new Uint8Array(this.memory.buffer, this.memory.byteOffset + data, shown));
+    const text = utf8.decode(new Uint8Array(this.memory.buffer, this.memory.byteOffset + data, shown));
     return length > shown ? `${text}…(${length} bytes)` : text;
   }
 
