@@ -1,7 +1,7 @@
 // The Testing view for Go on wasip1: module → package → file → test, found from source (nothing is
 // scanned until the view asks or a test file is opened), kept current as files change; Run, Debug and
 // Coverage profiles that build each package's test binary once for wasip1 and run it in our host.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -313,7 +313,8 @@ export class GoTestController implements vscode.Disposable {
       return;
     }
     const settings = folder ? goBuildSettings(folder) : { flags: [], tags: [], env: {} };
-    const profile = mode === 'coverage' ? path.join(mkdtempSync(path.join(os.tmpdir(), 'wasip1-cover-')), 'cover.out') : undefined;
+    const scratch = mode === 'coverage' ? mkdtempSync(path.join(os.tmpdir(), 'wasip1-cover-')) : undefined;
+    const profile = scratch ? path.join(scratch, 'cover.out') : undefined;
     const runLevels = plan.whole ? undefined : plan.tests.map((item) => this.data.get(item)!.levels!);
     const unfinished = new Set<vscode.TestItem>();
     let importPath: string | undefined;
@@ -354,6 +355,7 @@ export class GoTestController implements vscode.Disposable {
     // Cancelled: what was still running neither passed nor failed.
     if (result.run.cancelled) for (const item of unfinished) this.report(run, item, 'skipped', []);
     if (profile && importPath && existsSync(profile)) this.addCoverage(run, profile, new Map([[importPath, plan.dir]]));
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 
   /** go's environment for a test run: the user's toolsEnvVars, our host's bin folder first on PATH, host modules. */
@@ -482,10 +484,11 @@ export class GoTestController implements vscode.Disposable {
     const run = this.controller.createTestRun(new vscode.TestRunRequest([item], undefined, request.profile));
     const abort = new AbortController();
     const cancelled = token.onCancellationRequested(() => abort.abort());
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'wasip1-test-'));
     try {
       const go = await findWorkspaceGo(folder);
       const settings = folder ? goBuildSettings(folder) : { flags: [], tags: [], env: {} };
-      const output = path.join(mkdtempSync(path.join(os.tmpdir(), 'wasip1-test-')), `${path.basename(node.dir)}.test.wasm`);
+      const output = path.join(scratch, `${path.basename(node.dir)}.test.wasm`);
       run.enqueued(item);
       const build = await buildGoTestBinaryForWasip1({ go, packageDir: node.dir, output, buildFlags: settings.flags, buildTags: settings.tags, env: settings.env, signal: abort.signal });
       this.showBuildProblems(node.dir, build.diagnostics);
@@ -502,6 +505,7 @@ export class GoTestController implements vscode.Disposable {
       this.report(run, item, 'errored', [new vscode.TestMessage((error as Error).message)]);
     } finally {
       cancelled.dispose();
+      rmSync(scratch, { recursive: true, force: true });
       run.end();
       this.runsCompleted++;
     }
