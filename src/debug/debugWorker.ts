@@ -175,7 +175,7 @@ class DebugWorker {
     this.instance = instance;
     const sp = instance.exports[STACK_POINTER_EXPORT];
     if (sp instanceof WebAssembly.Global) this.stackPointer = sp;
-    if (instrumented && this.pclntab) this.attachLineStops(instance, instrumented.sites, instrumented.probeSlot, this.pclntab);
+    if (instrumented && this.pclntab) this.attachLineStops(instance, instrumented, this.pclntab);
     post({ kind: 'ready' });
     const outcome = this.host.run(instance);
     if (outcome.kind === 'trap' && this.exceptionFilters.has('trap') && !this.terminating) {
@@ -192,7 +192,7 @@ class DebugWorker {
   }
 
   /** The module with a probe at each Go statement; undefined (host-call stops only) when it is not a Go module. */
-  private instrument(): { bytes: Uint8Array; sites: StatementSites; probeSlot: number } | undefined {
+  private instrument(): { bytes: Uint8Array; sites: StatementSites; probeSlot: number; siteFlag: Uint32Array; flagCount: number } | undefined {
     if (!this.pclntab) return undefined;
     try {
       const listing = this.setup.listing ? parseAssemblyListing(this.setup.listing) : undefined;
@@ -200,15 +200,15 @@ class DebugWorker {
         listing,
         include: (name) => !isRuntimeFunction(name) || name === 'runtime.fatalpanic',
       });
-      const { bytes, probeSlot } = instrumentStatementSites(this.module, sites);
-      return { bytes, sites, probeSlot };
+      return { ...instrumentStatementSites(this.module, sites), sites };
     } catch (error) {
       post({ kind: 'trace', text: `Go line breakpoints are unavailable for this module: ${(error as Error).message}` });
       return undefined;
     }
   }
 
-  private attachLineStops(instance: WebAssembly.Instance, sites: StatementSites, probeSlot: number, pclntab: GoPclntab): void {
+  private attachLineStops(instance: WebAssembly.Instance, instrumented: { sites: StatementSites; probeSlot: number; siteFlag: Uint32Array; flagCount: number }, pclntab: GoPclntab): void {
+    const { sites, probeSlot } = instrumented;
     const table = instance.exports[PROBE_EXPORTS.table] as WebAssembly.Table;
     table.set(probeSlot, probeTrampoline((site) => this.onProbe(site)) as never);
     const memory = (): DataView => {
@@ -216,7 +216,7 @@ class DebugWorker {
       const bytes = this.host.memory.bytes;
       return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     };
-    const stops = (this.lineStops = new GoLineStops(sites, instance.exports, memory, pclntab));
+    const stops = (this.lineStops = new GoLineStops(sites, instrumented.siteFlag, instrumented.flagCount, instance.exports, memory, pclntab));
     const fatalpanic = pclntab.funcIndexByName('runtime.fatalpanic');
     if (fatalpanic >= 0) {
       const defined = pclntab.wasmFunctionIndex(fatalpanic) - this.module.importedFunctionCount;

@@ -58,9 +58,10 @@ interface ActiveStep {
 const PC_B_LIMIT = 0x10000;
 
 export class GoLineStops {
-  /** Each site's armed flag, and what it is set to now. */
+  /** The armed flags (a site's own, or its function's), and what each is set to now. */
   private readonly armed: WebAssembly.Global[];
   private readonly armedNow: Uint8Array;
+  private readonly wanted: Uint8Array;
   private readonly spGlobal: WebAssembly.Global;
   private readonly gGlobal: WebAssembly.Global;
   private readonly budget: WebAssembly.Global;
@@ -78,6 +79,8 @@ export class GoLineStops {
 
   constructor(
     readonly sites: StatementSites,
+    private readonly siteFlag: Uint32Array,
+    flagCount: number,
     exports: WebAssembly.Exports,
     private readonly memory: () => DataView,
     private readonly pclntab: GoPclntab,
@@ -85,8 +88,9 @@ export class GoLineStops {
     this.spGlobal = exports[PROBE_EXPORTS.stackPointer] as WebAssembly.Global;
     this.gGlobal = exports[PROBE_EXPORTS.goroutine] as WebAssembly.Global;
     this.budget = exports[PROBE_EXPORTS.budget] as WebAssembly.Global;
-    this.armed = Array.from({ length: sites.count }, (_, s) => exports[PROBE_EXPORTS.armedPrefix + s] as WebAssembly.Global);
-    this.armedNow = new Uint8Array(sites.count);
+    this.armed = Array.from({ length: flagCount }, (_, flag) => exports[PROBE_EXPORTS.armedPrefix + flag] as WebAssembly.Global);
+    this.armedNow = new Uint8Array(flagCount);
+    this.wanted = new Uint8Array(flagCount);
     for (let s = 0; s < sites.count; s++) {
       if (!(sites.flags[s] & SiteFlag.statement)) continue;
       const file = sites.files[sites.file[s]];
@@ -237,12 +241,16 @@ export class GoLineStops {
     const all = this.stepFunctions === 'all';
     const stepping = this.stepFunctions instanceof Set ? this.stepFunctions : undefined;
     const { definedFunction, count } = this.sites;
+    const wanted = this.wanted;
+    wanted.fill(0);
     for (let s = 0; s < count; s++) {
       const f = definedFunction[s];
-      const on = all || this.bySite.has(s) || (stepping?.has(f) ?? false) || (this.alwaysOn && this.alwaysFunctions.has(f)) ? 1 : 0;
-      if (this.armedNow[s] !== on) {
-        this.armedNow[s] = on;
-        this.armed[s].value = on;
+      if (all || this.bySite.has(s) || (stepping?.has(f) ?? false) || (this.alwaysOn && this.alwaysFunctions.has(f))) wanted[this.siteFlag[s]] = 1;
+    }
+    for (let flag = 0; flag < wanted.length; flag++) {
+      if (this.armedNow[flag] !== wanted[flag]) {
+        this.armedNow[flag] = wanted[flag];
+        this.armed[flag].value = wanted[flag];
       }
     }
   }

@@ -1,9 +1,11 @@
 // Rewrites a Go module so that the debugger is called at its statement sites (goStatementSites).
 //
-// Each site gets a mutable i32 global, its "armed" flag, and before it
+// Each site of the user's code (a listed function) gets a mutable i32 global, its "armed" flag; the
+// sites of a function without a listing share one. Before each site:
 //     global.get $armed  if  i32.const site  i32.const slot  call_indirect (i32)->()  end
 // so that a site nobody watches costs one global read and a branch, and a breakpoint in a function
-// with a hot loop calls the debugger at its own line only. The probe reaches
+// with a hot loop calls the debugger at its own line only. (V8 allows at most 100,000 exports: a
+// program with more sites than flags can have shares one flag per function.) The probe reaches
 // the debugger through a new slot at the end of the module's own function table, which the debugger
 // fills after instantiation with a function that calls into JavaScript; no import is added, so no
 // function index moves and Go's PCs, the name section and the pclntab stay valid.
@@ -13,7 +15,7 @@
 // (function entry and every jump between blocks) and calls the probe with site -1 when it runs out,
 // which is when a pause or a new breakpoint sent meanwhile is taken up.
 import type { WasmModule } from './moduleReader';
-import type { StatementSites } from './goStatementSites';
+import { SiteFlag, type StatementSites } from './goStatementSites';
 import { decodeFunctionBody, Opcode } from './wasmCode';
 
 export const PROBE_EXPORTS = {
@@ -21,7 +23,7 @@ export const PROBE_EXPORTS = {
   stackPointer: 'wasip1.debug.sp',
   goroutine: 'wasip1.debug.g',
   budget: 'wasip1.debug.budget',
-  /** Followed by the site's number. */
+  /** Followed by the flag's number (see assignProbeFlags). */
   armedPrefix: 'wasip1.debug.armed.',
 } as const;
 
@@ -32,6 +34,34 @@ export interface InstrumentedModule {
   bytes: Uint8Array;
   /** Table slot the debugger must fill with its probe function. */
   probeSlot: number;
+  /** Each site's armed flag (exported as PROBE_EXPORTS.armedPrefix + flag), and how many flags there are. */
+  siteFlag: Uint32Array;
+  flagCount: number;
+}
+
+/** Below V8's limit of 100,000 exports, with room for the module's own. */
+const MAX_FLAGS = 90_000;
+
+/** One flag per listed site, one per function for the others; one per function for all when that is too many. */
+export function assignProbeFlags(sites: StatementSites): { siteFlag: Uint32Array; flagCount: number } {
+  const assign = (ownFlags: boolean): { siteFlag: Uint32Array; flagCount: number } => {
+    const siteFlag = new Uint32Array(sites.count);
+    let flagCount = 0;
+    for (let f = 0; f + 1 < sites.functionStart.length; f++) {
+      let shared = -1;
+      for (let s = sites.functionStart[f]; s < sites.functionStart[f + 1]; s++) {
+        if (ownFlags && sites.flags[s] & SiteFlag.listed) {
+          siteFlag[s] = flagCount++;
+        } else {
+          if (shared < 0) shared = flagCount++;
+          siteFlag[s] = shared;
+        }
+      }
+    }
+    return { siteFlag, flagCount };
+  };
+  const own = assign(true);
+  return own.flagCount <= MAX_FLAGS ? own : assign(false);
 }
 
 const SECTION = { type: 1, table: 4, global: 6, export: 7, code: 10 } as const;
@@ -46,18 +76,19 @@ export function instrumentStatementSites(module: WasmModule, sites: StatementSit
   const table = module.tables[0];
   const probeSlot = table.limits.min;
   const probeType = module.types.length;
-  // Site s is armed by global firstSiteGlobal + s; the budget comes after them.
-  const firstSiteGlobal = module.globals.length;
-  const budgetGlobal = firstSiteGlobal + sites.count;
+  // Site s is armed by global firstFlagGlobal + siteFlag[s]; the budget comes after the flags.
+  const { siteFlag, flagCount } = assignProbeFlags(sites);
+  const firstFlagGlobal = module.globals.length;
+  const budgetGlobal = firstFlagGlobal + flagCount;
 
   const out = new ByteSink(bytes.length + sites.count * 56 + 1024);
   out.raw(bytes.subarray(0, 8));
   const replaced = new Map<number, () => Uint8Array>([
     [SECTION.type, () => appendEntries(sectionBody(module, SECTION.type), [0x60, 1, 0x7f, 0])],
     [SECTION.table, () => tableSection(table.limits.min + 1, table.limits.max === undefined ? undefined : Math.max(table.limits.max, table.limits.min + 1))],
-    [SECTION.global, () => globalSection(module, sites.count)],
-    [SECTION.export, () => exportSection(module, sites.count, firstSiteGlobal, budgetGlobal)],
-    [SECTION.code, () => codeSection(module, sites, firstSiteGlobal, budgetGlobal, probeSlot, probeType)],
+    [SECTION.global, () => globalSection(module, flagCount)],
+    [SECTION.export, () => exportSection(module, flagCount, firstFlagGlobal, budgetGlobal)],
+    [SECTION.code, () => codeSection(module, sites, siteFlag, firstFlagGlobal, budgetGlobal, probeSlot, probeType)],
   ]);
   for (const section of module.sections) {
     const make = replaced.get(section.id);
@@ -70,7 +101,7 @@ export function instrumentStatementSites(module: WasmModule, sites: StatementSit
     out.u32(body.length);
     out.raw(body);
   }
-  return { bytes: out.result(), probeSlot };
+  return { bytes: out.result(), probeSlot, siteFlag, flagCount };
 }
 
 /**
@@ -129,7 +160,7 @@ function globalSection(module: WasmModule, armedCount: number): Uint8Array {
   return appendEntries(body, ...entries);
 }
 
-function exportSection(module: WasmModule, siteCount: number, firstSiteGlobal: number, budgetGlobal: number): Uint8Array {
+function exportSection(module: WasmModule, flagCount: number, firstFlagGlobal: number, budgetGlobal: number): Uint8Array {
   const entries: number[][] = [];
   const add = (name: string, kind: number, index: number): void => {
     if (module.exports.some((e) => e.name === name)) return;
@@ -140,11 +171,11 @@ function exportSection(module: WasmModule, siteCount: number, firstSiteGlobal: n
   add(PROBE_EXPORTS.stackPointer, EXPORT_KIND.global, SP_GLOBAL);
   add(PROBE_EXPORTS.goroutine, EXPORT_KIND.global, G_GLOBAL);
   add(PROBE_EXPORTS.budget, EXPORT_KIND.global, budgetGlobal);
-  for (let site = 0; site < siteCount; site++) add(PROBE_EXPORTS.armedPrefix + site, EXPORT_KIND.global, firstSiteGlobal + site);
+  for (let flag = 0; flag < flagCount; flag++) add(PROBE_EXPORTS.armedPrefix + flag, EXPORT_KIND.global, firstFlagGlobal + flag);
   return appendEntries(sectionBody(module, SECTION.export), ...entries);
 }
 
-function codeSection(module: WasmModule, sites: StatementSites, firstSiteGlobal: number, budgetGlobal: number, slot: number, type: number): Uint8Array {
+function codeSection(module: WasmModule, sites: StatementSites, siteFlag: Uint32Array, firstFlagGlobal: number, budgetGlobal: number, slot: number, type: number): Uint8Array {
   const bytes = module.bytes;
   const functions = module.codeOffsets.length;
   const out = new ByteSink(sectionBody(module, SECTION.code).length + sites.count * 16 + functions * 24);
@@ -182,7 +213,7 @@ function codeSection(module: WasmModule, sites: StatementSites, firstSiteGlobal:
       body.raw(bytes.subarray(from, at));
       from = at;
       body.byte(Opcode.globalGet);
-      body.u32(firstSiteGlobal + s);
+      body.u32(firstFlagGlobal + siteFlag[s]);
       body.raw(Uint8Array.of(Opcode.if, 0x40, 0x41, ...sleb(s), ...call, Opcode.end));
     }
     body.raw(bytes.subarray(from, offset + size));

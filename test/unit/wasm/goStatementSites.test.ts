@@ -84,7 +84,7 @@ describe('Go statement sites of debug builds', () => {
         const name = pclntab.funcName(pclntab.funcIndexForPC(sites.pc[site]));
         if (name.startsWith('main.') && sites.flags[site] & SiteFlag.statement) seen.push(`${name}:${sites.line[site]}`);
       }) as never);
-      for (let site = 0; site < sites.count; site++) (instance.exports[PROBE_EXPORTS.armedPrefix + site] as WebAssembly.Global).value = 1;
+      for (let flag = 0; flag < instrumented.flagCount; flag++) (instance.exports[PROBE_EXPORTS.armedPrefix + flag] as WebAssembly.Global).value = 1;
       const outcome = host.run(instance);
       assert.deepEqual(outcome, { kind: 'exit', code: 0 });
       // Go versions differ in two places only: whether main's `func` line has code of its own (1.26), and

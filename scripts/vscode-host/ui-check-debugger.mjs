@@ -1,0 +1,105 @@
+// The debugger in the real workbench, as a person uses it: the extension loaded into the VS Code
+// server with Chromium as the window, a Go program open (test/fixtures/go/dap_lines), F9 on a line,
+// F5, then Step Into and Step Over from the keyboard; the Call Stack, the current line and the
+// breakpoint gutter are read from the page and kept as screenshots.
+//   npm run build && node scripts/vscode-host/ui-check-debugger.mjs [--out DIR]
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium } from 'playwright-core';
+import { chromiumPath, ensureCodeServer, repoRoot as repo, serverMainPath } from './setup.mjs';
+
+await ensureCodeServer();
+let server;
+process.on('exit', () => {
+  try {
+    if (server) process.kill(-server.pid);
+  } catch {
+    // Already gone.
+  }
+});
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'uicheck-debugger-'));
+const outFlag = process.argv.indexOf('--out');
+const shots = outFlag > 0 ? path.resolve(process.argv[outFlag + 1]) : path.join(tmp, 'screenshots');
+mkdirSync(shots, { recursive: true });
+const ws = path.join(tmp, 'workspace');
+cpSync(path.join(repo, 'test/fixtures/go/dap_lines'), ws, { recursive: true });
+writeFileSync(path.join(ws, 'go.mod'), 'module example.com/lines\n\ngo 1.21\n');
+
+const port = 39000 + Math.floor(Math.random() * 1000);
+const env = { ...process.env, XDG_CACHE_HOME: path.join(tmp, 'c'), XDG_CONFIG_HOME: path.join(tmp, 'cf'), XDG_DATA_HOME: path.join(tmp, 'd'), EXTENSIONS_GALLERY: '{}' };
+server = spawn('node', [serverMainPath(), '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--accept-server-license-terms',
+  '--server-data-dir', path.join(tmp, 's'), '--user-data-dir', path.join(tmp, 'u'), '--extensions-dir', path.join(tmp, 'e'), '--disable-telemetry', '--disable-workspace-trust'],
+  { env, detached: true, stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 2500));
+const ctx = await chromium.launchPersistentContext(path.join(tmp, 'profile'), { executablePath: chromiumPath, headless: true, viewport: { width: 1400, height: 900 },
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+const page = ctx.pages()[0] ?? await ctx.newPage();
+const authority = `127.0.0.1:${port}`;
+const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://${authority}${repo}`], ['skipWelcome', 'true']]);
+await page.goto(`http://${authority}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(payload)}`);
+await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+await page.waitForTimeout(5000);
+
+await page.keyboard.press('Control+P');
+await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 10000 });
+await page.keyboard.type('main.go');
+await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="main.go"]', { timeout: 15000 });
+await page.waitForTimeout(500);
+await page.keyboard.press('Enter');
+await page.waitForSelector('.tab.active[aria-label*="main.go"]', { timeout: 15000 });
+await page.waitForTimeout(2000);
+
+// Line 44 (`a := c.add(3)`), then F9.
+await page.keyboard.press('Control+G');
+await page.waitForTimeout(500);
+await page.keyboard.type('44');
+await page.keyboard.press('Enter');
+await page.waitForTimeout(500);
+await page.keyboard.press('F9');
+await page.waitForTimeout(1000);
+const glyphs = () => page.$$eval('.margin-view-overlays .codicon-debug-breakpoint, .margin-view-overlays [class*="codicon-debug-breakpoint"]', (els) => els.map((e) => e.className));
+console.log('gutter after F9:', JSON.stringify(await glyphs()));
+await page.screenshot({ path: path.join(shots, '1-breakpoint-set.png') });
+
+const started = Date.now();
+await page.keyboard.press('F5');
+// No launch.json: VS Code may ask which debugger; the wasip1 one is picked when it does.
+await page.waitForTimeout(2000);
+const picker = await page.$('.quick-input-widget:visible .monaco-list-row[aria-label*="wasip1"]');
+if (picker) {
+  console.log('F5 asked for a debugger: picking wasip1');
+  await picker.click();
+}
+const callStack = () => page.$$eval('.debug-call-stack .monaco-list-row', (els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent));
+const currentLine = () => page.$$eval('.debug-top-stack-frame-line, .codicon-debug-stackframe', (els) => els.length);
+let frames = [];
+for (let i = 0; i < 120 && !frames.some((f) => /main\.main/.test(f)); i++) {
+  await page.waitForTimeout(1000);
+  frames = await callStack();
+}
+console.log(`stopped after ${((Date.now() - started) / 1000).toFixed(1)} s; call stack:`, JSON.stringify(frames.slice(0, 6)));
+console.log('current-line markers:', await currentLine());
+await page.screenshot({ path: path.join(shots, '2-stopped-at-breakpoint.png') });
+
+await page.keyboard.press('F11');
+await page.waitForTimeout(2500);
+console.log('after Step Into (F11):', JSON.stringify((await callStack()).slice(0, 4)));
+await page.screenshot({ path: path.join(shots, '3-step-into.png') });
+await page.keyboard.press('F10');
+await page.waitForTimeout(2500);
+console.log('after Step Over (F10):', JSON.stringify((await callStack()).slice(0, 4)));
+await page.screenshot({ path: path.join(shots, '4-step-over.png') });
+await page.keyboard.press('Shift+F11');
+await page.waitForTimeout(2500);
+console.log('after Step Out (Shift+F11):', JSON.stringify((await callStack()).slice(0, 4)));
+await page.screenshot({ path: path.join(shots, '5-step-out.png') });
+await page.keyboard.press('F5');
+await page.waitForTimeout(3000);
+const repl = await page.$$eval('.repl .monaco-tl-contents, .repl-tree .output', (els) => els.map((e) => e.textContent).join('\n')).catch(() => '');
+console.log('debug console:', repl.slice(-300));
+await ctx.close();
+process.kill(-server.pid);
+server = undefined;
+console.log(`screenshots in ${shots}`);
