@@ -15,7 +15,9 @@
 // Addresses in DIEs and ranges are PC_B values counted from the function's entry.
 //
 // API: decodeDwarfFunction(listed) → GoDwarfFunction | { error }; variablesInScope(fn, pcB, line);
-// frameAddress(variable, sp, frameSize).
+// frameAddress(variable, sp, frameSize, memory). For a caller's frame (goStackWalker's frames beyond the
+// first), scope by the call's PC_B (the return address's − 1) and size the frame at the return address
+// itself, as the walker does.
 import { ByteReader } from './byteReader';
 import type { ListedDataSymbol, ListedDwarfFunction } from './goDwarfListing';
 import { WasmFormatError } from './wasmFormatError';
