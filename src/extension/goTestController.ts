@@ -2,6 +2,7 @@
 // scanned until the view asks or a test file is opened), kept current as files change; Run, Debug and
 // Coverage profiles that build each package's test binary once for wasip1 and run it in our host.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -130,7 +131,8 @@ export class GoTestController implements vscode.Disposable {
     let source = text;
     if (source === undefined) {
       try {
-        source = readFileSync(uri.fsPath, 'utf8');
+        // Asynchronous, so a workspace of thousands of test files never holds the extension host for the whole scan.
+        source = await readFile(uri.fsPath, 'utf8');
       } catch {
         this.removeFile(uri);
         return;
