@@ -5,8 +5,11 @@ import type { StackFrameInfo } from './debugWorkerProtocol';
 
 /** `\t/abs/path/main.go:13 +0x2` */
 const POSITION_LINE = /^\t(.+):(\d+)(?: \+0x[0-9a-f]+)?$/;
-/** `main.explode(...)`, `main.(*T).M(0x1, ...)`, `created by main.main in goroutine 1` */
-const FUNCTION_LINE = /^(?:created by )?(.+?)(?:\(.*\))?(?: in goroutine \d+)?$/;
+/**
+ * `main.explode(...)`, `main.(*T).M(0x1, ...)`, `created by main.main in goroutine 1`: the arguments are
+ * the last parenthesized group, whose contents hold no parentheses (a method's receiver does).
+ */
+const FUNCTION_LINE = /^(?:created by )?(.+?)(?:\([^()]*\))?(?: in goroutine \d+)?$/;
 
 /** Frames of the first goroutine block ("goroutine 1 [running]:") of a Go panic text, innermost first. */
 export function panickingGoroutineFrames(panicText: string): StackFrameInfo[] {
