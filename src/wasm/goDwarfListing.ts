@@ -1,14 +1,15 @@
-// Reads the data symbols gc prints with `-S=2`: each function's DWARF (the `aux for main.add<0>
-// SDWARFFCN` and `SDWARFRANGE` symbols, present when the package was compiled with `-dwarf=true
-// -dwarflocationlists=false`) and the package's type descriptors (`type:main.point<0> SRODATA`), each
-// with its bytes and relocations. The linker drops DWARF for wasm, so the listing is where a debugger
+// Reads the data symbols gc prints with `-S=2`: each function's and global's DWARF (the `aux for
+// main.add<0> SDWARFFCN`, `SDWARFRANGE` and `SDWARFVAR` symbols, present when the package was
+// compiled with `-dwarf=true -dwarflocationlists=false`) and the package's type descriptors
+// (`type:main.point<0> SRODATA`), each with its bytes and relocations. The linker drops DWARF for wasm, so the listing is where a debugger
 // finds the compiler's own record of every parameter and local: name, type, frame offset, scope.
 //
 //   aux for main.add<0> SDWARFFCN size=82
 //   	0x0000 03 6d 61 69 6e 2e 61 64 64 00 00 12 01 9c 02 00  .main.add.......
 //   	rel 25+4 t=R_DWARFSECREF go:info.int<0>+0
 //
-// API: parseDwarfListing(text) → { functions: name → { info, ranges }, types: name → symbol }.
+// API: parseDwarfListing(text) → { functions: name → { info, ranges }, variables: name → symbol,
+// types: name → symbol }.
 
 export interface ListedRelocation {
   offset: number;
@@ -35,6 +36,8 @@ export interface ListedDwarfFunction {
 
 export interface DwarfListing {
   functions: Map<string, ListedDwarfFunction>;
+  /** Package-level variables' DIEs (SDWARFVAR) by qualified name (`main.counter`). */
+  variables: Map<string, ListedDataSymbol>;
   /** Type descriptors by type name (`main.point`, `[]string`, `*main.point`). */
   types: Map<string, ListedDataSymbol>;
 }
@@ -46,7 +49,7 @@ const RELOCATION = /^\trel (\d+)\+(\d+) t=(\S+) (.*?)(?:<\d+>)?\+(-?\d+)$/;
 
 /** Parses go build's stderr with -S=2 listings in it; lines of anything else are skipped. */
 export function parseDwarfListing(text: string): DwarfListing {
-  const listing: DwarfListing = { functions: new Map(), types: new Map() };
+  const listing: DwarfListing = { functions: new Map(), variables: new Map(), types: new Map() };
   let current: ListedDataSymbol | undefined;
   let start = 0;
   while (start < text.length) {
@@ -82,6 +85,10 @@ function symbolOf(listing: DwarfListing, line: string): ListedDataSymbol | undef
     if (!fn) listing.functions.set(name, (fn = {}));
     if (kind === 'SDWARFFCN') fn.info = symbol;
     else fn.ranges = symbol;
+    return symbol;
+  }
+  if (aux && kind === 'SDWARFVAR') {
+    listing.variables.set(name, symbol);
     return symbol;
   }
   if (!aux && kind === 'SRODATA' && name.startsWith('type:') && !name.startsWith('type:.')) {

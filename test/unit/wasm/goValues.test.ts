@@ -16,6 +16,7 @@ import { buildWasip1 } from '../../../src/gotool/wasip1Build';
 import { parseAssemblyListing } from '../../../src/wasm/goAssemblyListing';
 import { parseDwarfListing } from '../../../src/wasm/goDwarfListing';
 import { decodeDwarfFunction, frameAddress, variablesInScope, type GoDwarfFunction } from '../../../src/wasm/goDwarf';
+import { findGlobals } from '../../../src/wasm/goGlobals';
 import { GoPclntab } from '../../../src/wasm/goPclntab';
 import { findStatementSites, SiteFlag } from '../../../src/wasm/goStatementSites';
 import { instrumentStatementSites, POLL_BUDGET, POLL_SITE, probeTrampoline, PROBE_EXPORTS } from '../../../src/wasm/goStatementProbes';
@@ -71,6 +72,8 @@ interface Stop {
   children: Record<string, string[]>;
   bigEntries: string[];
   outOfMemory: GoValue;
+  /** The package's globals: name = type value, or name = type (no address). */
+  globals: string[];
 }
 
 async function build(fixture: string, toolchain: string): Promise<{ bytes: Uint8Array; listing: string; dwarf: string; stubbed: string[] }> {
@@ -87,10 +90,12 @@ async function build(fixture: string, toolchain: string): Promise<{ bytes: Uint8
   return { bytes: readFileSync(result.wasmPath), listing: result.output, dwarf: info.listing, stubbed: info.stubbedFiles };
 }
 
-function runToStop(bytes: Uint8Array, listing: string, fn: GoDwarfFunction, stopLine: number): Stop {
+function runToStop(bytes: Uint8Array, listing: string, dwarf: string, fn: GoDwarfFunction, stopLine: number): Stop {
   const module = parseWasmModule(bytes);
   const pclntab = GoPclntab.fromModule(module)!;
-  const sites = findStatementSites(module, pclntab, { listing: parseAssemblyListing(listing) });
+  const assembly = parseAssemblyListing(listing);
+  const sites = findStatementSites(module, pclntab, { listing: assembly });
+  const globals = findGlobals(module, pclntab, assembly, parseDwarfListing(dwarf)).filter((g) => g.name.startsWith('main.'));
   const instrumented = instrumentStatementSites(module, sites);
   const host = new WasiHost({ args: ['dap_values'], env: {} });
   const instance = host.instantiate(new WebAssembly.Module(instrumented.bytes as Uint8Array<ArrayBuffer>));
@@ -131,6 +136,7 @@ function runToStop(bytes: Uint8Array, listing: string, fn: GoDwarfFunction, stop
         e: names(values.get('e')),
       },
       bigEntries: (big?.children?.() ?? []).map((c) => `${c.name}=${c.value}`).sort((x, y) => parseInt(x.slice(1)) - parseInt(y.slice(1))),
+      globals: globals.map((g) => (g.address === undefined ? `${g.name} = ${g.typeName}` : `${g.name} = ${g.typeName} ${reader.readVariable(g.name, g.typeName, g.address).value}`)),
       // A slice header whose last word lies past the end of memory.
       outOfMemory: reader.readVariable('bad', '[]int', view.byteLength - 16),
     };
@@ -161,7 +167,7 @@ describe('Go variables at a real stop', () => {
         assert.ok(!('error' in fn), 'error' in fn ? fn.error : '');
         const source = readFileSync(path.join(goFixturesDir, fixture, 'main.go'), 'utf8').split('\n');
         const stopLine = source.findIndex((l) => l.includes('// STOP')) + 1;
-        const stop = runToStop(bytes, listing, fn, stopLine);
+        const stop = runToStop(bytes, listing, dwarf, fn, stopLine);
 
         const seen = Object.fromEntries([...stop.values].map(([name, v]) => [name, [v.type, v.value]]));
         for (const [name, [type, value]] of Object.entries(expected)) assert.deepEqual(seen[name], [type, value], name);
@@ -174,6 +180,7 @@ describe('Go variables at a real stop', () => {
         assert.deepEqual(stop.children.pp, ['*pp: main.point = main.point {X: 1, Y: 2}']);
         assert.deepEqual(stop.children.sl, ['[1]: int = 11']);
         assert.deepEqual(stop.children.e, ['data: *errors.errorString = &{s: "boom"}']);
+        assert.deepEqual(stop.globals, ['main.calls = int 1', 'main.greeting = string "hello"', 'main.unused = float64'], 'globals with their values; one no code mentions has no address');
         assert.match(stop.outOfMemory.value, /outside linear memory/);
         assert.ok(stop.outOfMemory.raw && stop.outOfMemory.raw.bytes.length > 0, 'the raw bytes are given');
       });
