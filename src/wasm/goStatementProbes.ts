@@ -16,7 +16,7 @@
 // which is when a pause or a new breakpoint sent meanwhile is taken up.
 import type { WasmModule } from './moduleReader';
 import { SiteFlag, type StatementSites } from './goStatementSites';
-import { decodeFunctionBody, Opcode } from './wasmCode';
+import { Opcode } from './wasmCode';
 
 export const PROBE_EXPORTS = {
   table: 'wasip1.debug.table',
@@ -192,15 +192,12 @@ function codeSection(module: WasmModule, sites: StatementSites, siteFlag: Uint32
       out.raw(bytes.subarray(offset, offset + size));
       continue;
     }
-    const decoded = decodeFunctionBody(bytes, offset, size);
     body.reset();
-    body.raw(bytes.subarray(offset, decoded.codeStart));
-    let from = decoded.codeStart;
-    const loop = decoded.opcodes.subarray(0, 4).indexOf(Opcode.loop);
-    if (loop >= 0) {
-      const after = decoded.offsets[loop + 1];
-      body.raw(bytes.subarray(from, after));
-      from = after;
+    let from = offset;
+    const loopEnd = sites.loopEnd[f];
+    if (loopEnd >= 0) {
+      body.raw(bytes.subarray(from, loopEnd));
+      from = loopEnd;
       // budget -= 1; if budget == 0 { probe(-1) }
       body.byte(Opcode.globalGet); body.u32(budgetGlobal);
       body.raw(Uint8Array.of(0x41, 1, 0x6b));
@@ -209,7 +206,7 @@ function codeSection(module: WasmModule, sites: StatementSites, siteFlag: Uint32
       body.raw(Uint8Array.of(0x45, Opcode.if, 0x40, 0x41, 0x7f, ...call, Opcode.end));
     }
     for (let s = first; s < last; s++) {
-      const at = decoded.offsets[sites.instruction[s]];
+      const at = sites.offset[s];
       body.raw(bytes.subarray(from, at));
       from = at;
       body.byte(Opcode.globalGet);

@@ -28,8 +28,8 @@ export interface StatementSites {
   count: number;
   /** Per site: the defined function's index (imports not counted). */
   definedFunction: Uint32Array;
-  /** Per site: index of the wasm instruction the site precedes, in its function's body. */
-  instruction: Uint32Array;
+  /** Per site: module offset of the wasm instruction the site precedes. */
+  offset: Float64Array;
   /** Per site: Go PC, (0x1000 + defined index) << 16 | PC_B. */
   pc: Float64Array;
   file: Uint32Array;
@@ -38,6 +38,8 @@ export interface StatementSites {
   files: string[];
   /** Sites of defined function i are [functionStart[i], functionStart[i + 1]). */
   functionStart: Uint32Array;
+  /** Per defined function with sites: module offset just after its dispatch `loop`, or -1. */
+  loopEnd: Float64Array;
   /** Defined functions aligned with an assembly listing, and those whose listing did not match the code. */
   listedFunctions: number;
   mismatchedFunctions: string[];
@@ -76,11 +78,13 @@ export function findStatementSites(module: WasmModule, pclntab: GoPclntab, optio
     } catch {
       continue;
     }
+    const loop = body.opcodes.subarray(0, 4).indexOf(Opcode.loop);
+    builder.setLoopEnd(defined, loop >= 0 ? body.offsets[loop + 1] : -1);
     const listed = options.listing?.functions.get(name);
     const alignment = listed ? alignListing(listed, body) : undefined;
     if (listed && alignment && options.listing) {
       listedFunctions++;
-      addListedSites(builder, defined, listed, alignment, options.listing.files);
+      addListedSites(builder, defined, listed, alignment, body.offsets, options.listing.files);
     } else {
       if (listed) mismatched.push(name);
       addBlockSites(builder, defined, body, module.bytes, pclntab);
@@ -134,7 +138,7 @@ const EXPECTED_OPCODE: Record<string, readonly number[]> = {
   Get: [Opcode.localGet, Opcode.globalGet], Set: [0x21, Opcode.globalSet, 0x22], Tee: [0x22], UNDEF: [0x00],
 };
 
-function addListedSites(builder: SiteBuilder, defined: number, listed: ListedFunction, at: Int32Array, files: string[]): void {
+function addListedSites(builder: SiteBuilder, defined: number, listed: ListedFunction, at: Int32Array, offsets: Uint32Array, files: string[]): void {
   const pcF = (GO_FUNC_VALUE_OFFSET + defined) * PC_B_LIMIT;
   const { op, pcB, line, file } = listed;
   let entered = false;
@@ -152,7 +156,7 @@ function addListedSites(builder: SiteBuilder, defined: number, listed: ListedFun
     let flags: number = SiteFlag.listed;
     if (statement) flags |= SiteFlag.statement;
     if (entry) flags |= SiteFlag.entry;
-    builder.add(defined, at[i], pcF + pcB[i], files[file[i]], line[i], flags);
+    builder.add(defined, offsets[at[i]], pcF + pcB[i], files[file[i]], line[i], flags);
   }
 }
 
@@ -211,7 +215,7 @@ function addBlockSites(builder: SiteBuilder, defined: number, body: DecodedBody,
         const position = pclntab.lookup(pc);
         if (position && i + 1 < opcodes.length) {
           const statement = position.line !== previousLine;
-          builder.add(defined, i + 1, pc, position.file, position.line, statement ? SiteFlag.statement : 0);
+          builder.add(defined, offsets[i + 1], pc, position.file, position.line, statement ? SiteFlag.statement : 0);
           previousLine = position.line;
         }
         continue;
@@ -240,7 +244,7 @@ function readBrTable(bytes: Uint8Array, at: number): number[] {
 
 class SiteBuilder {
   private readonly definedFunction: number[] = [];
-  private readonly instruction: number[] = [];
+  private readonly offset: number[] = [];
   private readonly pc: number[] = [];
   private readonly file: number[] = [];
   private readonly line: number[] = [];
@@ -248,9 +252,15 @@ class SiteBuilder {
   private readonly files: string[] = [];
   private readonly fileIndex = new Map<string, number>();
   private readonly functionStart: Uint32Array;
+  private readonly loopEnd: Float64Array;
 
   constructor(functions: number) {
     this.functionStart = new Uint32Array(functions + 1);
+    this.loopEnd = new Float64Array(functions).fill(-1);
+  }
+
+  setLoopEnd(defined: number, offset: number): void {
+    this.loopEnd[defined] = offset;
   }
 
   startFunction(defined: number): void {
@@ -258,7 +268,7 @@ class SiteBuilder {
     this.functionStart[defined + 1] = this.pc.length;
   }
 
-  add(defined: number, instruction: number, pc: number, file: string, line: number, flags: number): void {
+  add(defined: number, offset: number, pc: number, file: string, line: number, flags: number): void {
     let f = this.fileIndex.get(file);
     if (f === undefined) {
       f = this.files.length;
@@ -266,7 +276,7 @@ class SiteBuilder {
       this.fileIndex.set(file, f);
     }
     this.definedFunction.push(defined);
-    this.instruction.push(instruction);
+    this.offset.push(offset);
     this.pc.push(pc);
     this.file.push(f);
     this.line.push(line);
@@ -278,7 +288,8 @@ class SiteBuilder {
     return {
       count: this.pc.length,
       definedFunction: Uint32Array.from(this.definedFunction),
-      instruction: Uint32Array.from(this.instruction),
+      offset: Float64Array.from(this.offset),
+      loopEnd: this.loopEnd,
       pc: Float64Array.from(this.pc),
       file: Uint32Array.from(this.file),
       line: Uint32Array.from(this.line),
