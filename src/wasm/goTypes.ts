@@ -7,10 +7,15 @@
 // one reader), they exist for every package whether or not it could be compiled with DWARF, and reading
 // them needs no Go toolchain at debug time. A type is found by name through one scan of the types
 // region: a candidate is a word-aligned descriptor whose kind, alignments and name offset are sane and
-// whose name decodes to that name. A composite type without a descriptor of its own (a `[]T` never
-// boxed) is built from its element's; a builtin has a fixed layout.
+// whose name decodes to that name. The linker keeps a descriptor only where the program needs one
+// (boxed in an interface, allocated on the heap), so a type missing from memory is read from the
+// descriptor the compiler printed in the -S=2 listing (goDwarfListing: bytes, and relocations where
+// memory would hold pointers); a composite type without either (a `[]T` never boxed) is built from its
+// element's, and a builtin has a fixed layout.
 //
-// API: new GoTypeTable(memory, pclntab).byName('main.point') | .atDescriptor(address) | .useMemory(view); GoType.
+// API: new GoTypeTable(memory, pclntab, listedTypes?).byName('main.point') | .atDescriptor(address) |
+// .useMemory(view); GoType.
+import type { ListedDataSymbol } from './goDwarfListing';
 import type { GoPclntab } from './goPclntab';
 
 const utf8 = new TextDecoder();
@@ -78,6 +83,8 @@ const BASIC: Record<string, [GoKind, number]> = {
 };
 /** Size of each kind in KINDS order where the kind fixes it (0: it does not). */
 const FIXED_SIZE = [1, 8, 1, 2, 4, 8, 8, 1, 2, 4, 8, 8, 4, 8, 8, 16, 0, 8, 8, 16, 8, 8, 24, 16, 0, 8];
+/** A field name's symbol: `type:.namedata.X.`, `type:.namedata.tags-`, `type:.namedata.point-.embedded`. */
+const NAMEDATA_SYMBOL = /^type:\.namedata\.([^.-]+)[-.](?:.*?(\.embedded))?/;
 /** tflag bits (internal/abi): the name carries a '*' to drop; the type has a name. */
 const TFLAG_EXTRA_STAR = 1 << 1;
 /** moduledata words: types, etypes (runtime/symtab.go; the same from Go 1.20 to 1.26). */
@@ -96,7 +103,12 @@ export class GoTypeTable {
   private readonly built = new Map<string, GoType | undefined>();
   private index?: Map<string, number>;
 
-  constructor(private memory: DataView, pclntab: GoPclntab) {
+  constructor(
+    private memory: DataView,
+    pclntab: GoPclntab,
+    /** The listing's type descriptors (DwarfListing.types), for types the linker left out. */
+    private readonly listed: ReadonlyMap<string, ListedDataSymbol> = new Map(),
+  ) {
     const md = pclntab.moduledataAddress;
     if (md !== undefined && md + (MODULEDATA_TYPES_WORD + 2) * WORD <= memory.byteLength) {
       this.typesStart = this.word(md + MODULEDATA_TYPES_WORD * WORD);
@@ -179,6 +191,8 @@ export class GoTypeTable {
     }
     const found = this.descriptorByName(name);
     if (found) return found;
+    const listed = this.listed.get(name);
+    if (listed) return this.fromListing(name, listed);
     const basic = BASIC[name];
     if (basic) return { name, kind: basic[0], size: basic[1], align: Math.min(basic[1], 8) || 1 };
     if (name.startsWith('*')) {
@@ -201,6 +215,54 @@ export class GoTypeTable {
     if (name.startsWith('func(')) return { name, kind: 'func', size: WORD, align: WORD };
     // A map's layout lives in its descriptor alone (group and slot sizes), and interface {…} forms need theirs.
     return undefined;
+  }
+
+  /** A descriptor as the compiler printed it: the same layout, pointers as relocations to `type:…` symbols. */
+  private fromListing(name: string, symbol: ListedDataSymbol): GoType | undefined {
+    const bytes = symbol.bytes;
+    if (bytes.length < 48) return undefined;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const at = (offset: number): number => (offset + 8 <= bytes.length ? view.getUint32(offset, true) + view.getUint32(offset + 4, true) * 0x100000000 : 0);
+    const target = (offset: number): { name: string; addend: number } | undefined => {
+      const r = symbol.relocations.find((x) => x.offset === offset && x.target.startsWith('type:'));
+      return r && { name: r.target.slice('type:'.length), addend: r.addend };
+    };
+    const kind = KINDS[(bytes[23] & 0x1f) - 1];
+    if (!kind) return undefined;
+    const type: GoType = { name, kind, size: at(0), align: bytes[21] };
+    this.built.set(name, type); // before its parts, which may name it again
+    const elem = target(48);
+    switch (kind) {
+      case 'array':
+        type.elem = elem && this.byName(elem.name);
+        type.length = at(64);
+        break;
+      case 'chan':
+      case 'pointer':
+      case 'slice':
+        type.elem = elem && this.byName(elem.name);
+        break;
+      case 'struct': {
+        const fields = target(56);
+        if (!fields || fields.name !== name) break;
+        type.fields = [];
+        for (let i = 0; i < at(64); i++) {
+          const f = fields.addend + i * 24;
+          const fieldName = symbol.relocations.find((x) => x.offset === f)?.target;
+          const fieldType = target(f + 8);
+          const decoded = fieldName ? NAMEDATA_SYMBOL.exec(fieldName) : null;
+          const resolved = fieldType && this.byName(fieldType.name);
+          if (!decoded || !resolved) return undefined;
+          type.fields.push({ name: decoded[1], type: resolved, offset: at(f + 16), embedded: decoded[2] !== undefined });
+        }
+        break;
+      }
+      case 'map':
+      case 'interface':
+        // Their layouts (map groups, method tables) need the descriptor in memory.
+        return undefined;
+    }
+    return type;
   }
 
   private descriptorByName(name: string): GoType | undefined {

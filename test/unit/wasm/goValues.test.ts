@@ -33,7 +33,7 @@ const fixtures = ['dap_values', 'dap_values_wasmimport'];
 const expected: Record<string, [string, string]> = {
   a: ['int', '5'],
   s: ['string', '"hi"'],
-  total: ['int', '0'],
+  total: ['int', '3'],
   b: ['bool', 'true'],
   i8: ['int8', '-8'],
   i16: ['int16', '-16'],
@@ -63,6 +63,7 @@ const expected: Record<string, [string, string]> = {
   ch: ['chan int', 'chan int buffered len: 1, cap: 4'],
   fn: ['func(int) int', 'main.helper'],
   temp: ['main.celsius', '36.5'],
+  pr: ['main.pair', 'main.pair {A: 1, B: 2}'],
   x: ['string', '"inner"'],
 };
 
@@ -95,7 +96,8 @@ function runToStop(bytes: Uint8Array, listing: string, dwarf: string, fn: GoDwar
   const pclntab = GoPclntab.fromModule(module)!;
   const assembly = parseAssemblyListing(listing);
   const sites = findStatementSites(module, pclntab, { listing: assembly });
-  const globals = findGlobals(module, pclntab, assembly, parseDwarfListing(dwarf)).filter((g) => g.name.startsWith('main.'));
+  const debugInfo = parseDwarfListing(dwarf);
+  const globals = findGlobals(module, pclntab, assembly, debugInfo).filter((g) => g.name.startsWith('main.'));
   const instrumented = instrumentStatementSites(module, sites);
   const host = new WasiHost({ args: ['dap_values'], env: {} });
   const instance = host.instantiate(new WebAssembly.Module(instrumented.bytes as Uint8Array<ArrayBuffer>));
@@ -112,7 +114,7 @@ function runToStop(bytes: Uint8Array, listing: string, dwarf: string, fn: GoDwar
     const pc = sites.pc[site];
     if (pclntab.funcName(pclntab.funcIndexForPC(pc)) !== 'main.inspect') return;
     const view = new DataView(memory.buffer);
-    const reader = new GoValueReader(view, new GoTypeTable(view, pclntab), pclntab);
+    const reader = new GoValueReader(view, new GoTypeTable(view, pclntab, debugInfo.types), pclntab);
     const frameSize = pclntab.frameSize(pc);
     const values = new Map<string, GoValue>();
     const shadowed: GoValue[] = [];
