@@ -3,22 +3,12 @@
 // F5, then Step Into and Step Over from the keyboard; the Call Stack, the current line and the
 // breakpoint gutter are read from the page and kept as screenshots.
 //   npm run build && node scripts/vscode-host/ui-check-debugger.mjs [--out DIR]
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium } from 'playwright-core';
-import { chromiumPath, ensureCodeServer, repoRoot as repo, serverMainPath } from './setup.mjs';
+import { repoRoot as repo } from './setup.mjs';
+import { openWorkbench } from './workbenchWindow.mjs';
 
-await ensureCodeServer();
-let server;
-process.on('exit', () => {
-  try {
-    if (server) process.kill(-server.pid);
-  } catch {
-    // Already gone.
-  }
-});
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'uicheck-debugger-'));
 const outFlag = process.argv.indexOf('--out');
 const shots = outFlag > 0 ? path.resolve(process.argv[outFlag + 1]) : path.join(tmp, 'screenshots');
@@ -26,21 +16,7 @@ mkdirSync(shots, { recursive: true });
 const ws = path.join(tmp, 'workspace');
 cpSync(path.join(repo, 'test/fixtures/go/dap_lines'), ws, { recursive: true });
 writeFileSync(path.join(ws, 'go.mod'), 'module example.com/lines\n\ngo 1.21\n');
-
-const port = 39000 + Math.floor(Math.random() * 1000);
-const env = { ...process.env, XDG_CACHE_HOME: path.join(tmp, 'c'), XDG_CONFIG_HOME: path.join(tmp, 'cf'), XDG_DATA_HOME: path.join(tmp, 'd'), EXTENSIONS_GALLERY: '{}' };
-server = spawn('node', [serverMainPath(), '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--accept-server-license-terms',
-  '--server-data-dir', path.join(tmp, 's'), '--user-data-dir', path.join(tmp, 'u'), '--extensions-dir', path.join(tmp, 'e'), '--disable-telemetry', '--disable-workspace-trust'],
-  { env, detached: true, stdio: 'ignore' });
-await new Promise((r) => setTimeout(r, 2500));
-const ctx = await chromium.launchPersistentContext(path.join(tmp, 'profile'), { executablePath: chromiumPath, headless: true, viewport: { width: 1400, height: 900 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-const page = ctx.pages()[0] ?? await ctx.newPage();
-const authority = `127.0.0.1:${port}`;
-const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://${authority}${repo}`], ['skipWelcome', 'true']]);
-await page.goto(`http://${authority}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(payload)}`);
-await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-await page.waitForTimeout(5000);
+const { page, close } = await openWorkbench({ workspace: ws, tmp });
 
 await page.keyboard.press('Control+P');
 await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 10000 });
@@ -99,7 +75,5 @@ await page.keyboard.press('F5');
 await page.waitForTimeout(3000);
 const repl = await page.$$eval('.repl .monaco-tl-contents, .repl-tree .output', (els) => els.map((e) => e.textContent).join('\n')).catch(() => '');
 console.log('debug console:', repl.slice(-300));
-await ctx.close();
-process.kill(-server.pid);
-server = undefined;
+await close();
 console.log(`screenshots in ${shots}`);

@@ -10,7 +10,7 @@ import { discoverGoTests, isGoTestFileName, type GoStaticSubtest, type GoTestKin
 import { coverFileOnDisk, parseGoCoverProfile, type GoCoverBlock } from '../gotool/goCoverProfile';
 import type { GoDiagnostic } from '../gotool/goCompilerOutput';
 import { exactTestPattern, quoteGoRegexp, type GoTestResult } from '../gotool/goTestEvents';
-import { buildGoTestBinaryForWasip1, runGoTestsForWasip1 } from '../gotool/goTestRun';
+import { runGoTestsForWasip1 } from '../gotool/goTestRun';
 import { registerGoTestCodeLens } from './goTestCodeLens';
 import { findWorkspaceGo } from './goToolchain';
 import { hostExecEnvironment } from './hostPaths';
@@ -474,7 +474,11 @@ export class GoTestController implements vscode.Disposable {
     }
   }
 
-  /** Debug one test: its package's test binary built for wasip1, started in a wasip1 debug session with -test.run. */
+  /**
+   * Debug one test: a wasip1 debug session in mode "test" on its package, which builds the test binary
+   * for debugging (Go line breakpoints and steps in the tests and the code under test) and runs it with
+   * -test.run; build errors go to Problems as for any debug session.
+   */
   private async debug(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
     const item = request.include?.find((i) => this.data.get(i)?.kind === 'test');
     if (!item) {
@@ -484,30 +488,17 @@ export class GoTestController implements vscode.Disposable {
     const node = this.data.get(item)!;
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(node.dir));
     const run = this.controller.createTestRun(new vscode.TestRunRequest([item], undefined, request.profile));
-    const abort = new AbortController();
-    const cancelled = token.onCancellationRequested(() => abort.abort());
-    const scratch = mkdtempSync(path.join(os.tmpdir(), 'wasip1-test-'));
     try {
-      const go = await findWorkspaceGo(folder);
       const settings = folder ? goBuildSettings(folder) : { flags: [], tags: [], env: {} };
-      const output = path.join(scratch, `${path.basename(node.dir)}.test.wasm`);
-      run.enqueued(item);
-      const build = await buildGoTestBinaryForWasip1({ go, packageDir: node.dir, output, buildFlags: settings.flags, buildTags: settings.tags, env: settings.env, signal: abort.signal });
-      this.showBuildProblems(node.dir, build.diagnostics);
-      if (!build.ok) {
-        this.report(run, item, 'errored', [new vscode.TestMessage(`The test binary did not build for wasip1:\n${build.run.output}`)]);
-        return;
-      }
       run.started(item);
       const pattern = exactTestPattern([node.levels!]);
       const flag = node.testKind === 'benchmark' ? ['-test.run', '^$', '-test.bench', pattern] : ['-test.run', pattern];
-      const outcome = await this.debugSession(folder, item, output, node.dir, [...flag, '-test.v'], run, token);
+      const outcome = await this.debugSession(folder, item, node.dir, node.dir, [...flag, '-test.v'], run, token, { mode: 'test', buildFlags: settings.flags, buildTags: settings.tags });
       if (outcome) this.report(run, item, outcome, outcome === 'failed' ? [new vscode.TestMessage(`${item.label} failed; see the Debug Console.`)] : []);
+      else this.report(run, item, 'errored', [new vscode.TestMessage(`${item.label} did not report a result: the test binary did not build or the session was stopped; see the Debug Console and Problems.`)]);
     } catch (error) {
       this.report(run, item, 'errored', [new vscode.TestMessage((error as Error).message)]);
     } finally {
-      cancelled.dispose();
-      rmSync(scratch, { recursive: true, force: true });
       run.end();
       this.runsCompleted++;
     }
@@ -522,6 +513,7 @@ export class GoTestController implements vscode.Disposable {
     args: string[],
     run: vscode.TestRun,
     token: vscode.CancellationToken,
+    launch: Record<string, unknown> = {},
   ): Promise<'passed' | 'failed' | 'skipped' | undefined> {
     const name = `wasip1 test: ${item.label}`;
     const fullName = this.data.get(item)!.levels!.join('/');
@@ -552,7 +544,7 @@ export class GoTestController implements vscode.Disposable {
       token.onCancellationRequested(() => {
         if (session) void vscode.debug.stopDebugging(session);
       });
-      const configuration: vscode.DebugConfiguration = { type: WASIP1_DEBUG_TYPE, request: 'launch', name, program, cwd, args };
+      const configuration: vscode.DebugConfiguration = { type: WASIP1_DEBUG_TYPE, request: 'launch', name, program, cwd, args, ...launch };
       vscode.debug.startDebugging(folder, configuration).then((started) => {
         if (started) return;
         tracker.dispose();

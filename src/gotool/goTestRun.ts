@@ -58,19 +58,3 @@ export async function runGoTestsForWasip1(options: GoTestRunOptions): Promise<Go
   const buildDiagnostics = buildOutput ? parseGoOutput(buildOutput, { cwd: options.packageDir }).diagnostics : [];
   return { collector, run, buildDiagnostics };
 }
-
-export interface GoTestBinaryBuild {
-  ok: boolean;
-  run: RunGoResult;
-  diagnostics: GoDiagnostic[];
-}
-
-/** `go test -c` for wasip1: the test binary a debug session runs, built with the same flags as a run. */
-export async function buildGoTestBinaryForWasip1(
-  options: Pick<GoTestRunOptions, 'go' | 'packageDir' | 'buildFlags' | 'buildTags' | 'env' | 'signal'> & { output: string },
-): Promise<GoTestBinaryBuild> {
-  const args = ['test', '-c', '-o', options.output, ...withMergedTags(options.buildFlags ?? [], options.buildTags ?? []), '.'];
-  const run = await runGo(options.go, args, { cwd: options.packageDir, env: { ...options.env, GOOS: 'wasip1', GOARCH: 'wasm' }, signal: options.signal });
-  const ok = run.exitCode === 0 && !run.cancelled;
-  return { ok, run, diagnostics: ok ? [] : parseGoOutput(run.output, { cwd: options.packageDir }).diagnostics };
-}

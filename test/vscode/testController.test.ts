@@ -152,6 +152,7 @@ describe('Go tests in the Testing view', () => {
       await session.ended;
       assert.equal(session.observed.session?.type, 'wasip1');
       assert.deepEqual(session.observed.launchArguments?.args, ['-test.run', '^TestAdd$', '-test.v']);
+      assert.equal(session.observed.launchArguments?.mode, 'test', 'the adapter builds the test binary for debugging');
       assert.match(session.observed.output, /--- PASS: TestAdd/);
       assert.doesNotMatch(session.observed.output, /TestAddWrong/);
       assert.equal(find(await calcTests(), 'TestAdd').result?.state, 'passed');
