@@ -6,23 +6,12 @@
 //   4. the wasip1 view, after "Show the built module's imports and exports".
 // Prints what it found and leaves screenshots in a temporary folder.
 //   npm run build && node scripts/vscode-host/ui-check.mjs
-import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium } from 'playwright-core';
-import { chromiumPath, ensureCodeServer, repoRoot as repo, serverMainPath } from './setup.mjs';
+import { repoRoot as repo } from './setup.mjs';
+import { openWorkbench } from './workbenchWindow.mjs';
 
-await ensureCodeServer();
-let server;
-process.on('exit', () => {
-  // Whatever happened, the server's process group goes with us.
-  try {
-    if (server) process.kill(-server.pid);
-  } catch {
-    // Already gone.
-  }
-});
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'uicheck-'));
 const shots = path.join(tmp, 'screenshots');
 const ws = path.join(tmp, 'workspace');
@@ -40,20 +29,13 @@ writeFileSync(path.join(ws, 'readall/main.go'), [
   'func main() {', '\tdata, _ := io.ReadAll(os.Stdin)', '\tfmt.Printf("read %d bytes: %q\\n", len(data), data)', '}', '',
 ].join('\n'));
 
-const port = 39000 + Math.floor(Math.random() * 1000);
-const env = { ...process.env, XDG_CACHE_HOME: path.join(tmp, 'c'), XDG_CONFIG_HOME: path.join(tmp, 'cf'), XDG_DATA_HOME: path.join(tmp, 'd'), EXTENSIONS_GALLERY: '{}' };
-server = spawn('node', [serverMainPath(), '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--accept-server-license-terms',
-  '--server-data-dir', path.join(tmp, 's'), '--user-data-dir', path.join(tmp, 'u'), '--extensions-dir', path.join(tmp, 'e'), '--disable-telemetry', '--disable-workspace-trust'],
-  { env, detached: true, stdio: 'ignore' });
-await new Promise((r) => setTimeout(r, 2500));
-const ctx = await chromium.launchPersistentContext(path.join(tmp, 'profile'), { executablePath: chromiumPath, headless: true, viewport: { width: 1400, height: 900 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-const page = ctx.pages()[0] ?? await ctx.newPage();
-const authority = `127.0.0.1:${port}`;
-const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://${authority}${repo}`], ['skipWelcome', 'true']]);
-await page.goto(`http://${authority}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(payload)}`);
-await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-await page.waitForTimeout(5000);
+const { page, close } = await openWorkbench({ workspace: ws, tmp });
+// A step that throws still ends the server and the browser.
+process.on('uncaughtException', async (error) => {
+  console.error(error);
+  await close();
+  process.exit(1);
+});
 
 async function openFile(name) {
   await page.keyboard.press('Escape');
@@ -105,7 +87,7 @@ await clickRun('main.go');
 for (const at of [1000, 2500, 5000]) {
   await page.waitForTimeout(Math.max(0, clicked + at - Date.now()));
   await page.screenshot({ path: path.join(shots, `2-building-${at}ms.png`) });
-  const progress = await page.$$eval('.statusbar-item', (els) => els.map((e) => e.textContent?.trim()).filter((t) => /Building/.test(t ?? '')));
+  const progress = await page.$$eval('.statusbar-item', (els) => els.map((e) => e.textContent?.trim()).filter((t) => /Building|Starting/.test(t ?? '')));
   const toasts = await page.$$eval('.notification-toast .notification-list-item-message', (els) => els.map((e) => e.textContent));
   const consoleShown = (await debugConsole()).replace(/\s+/g, ' ').slice(0, 120);
   console.log(`${at} ms after Run: status bar ${JSON.stringify(progress)}, notifications ${JSON.stringify(toasts)}, Debug Console ${JSON.stringify(consoleShown)}`);
@@ -163,7 +145,5 @@ await page.click('a.action-label[aria-label^="Refresh the wasm imports"]', { tim
 await page.waitForTimeout(4000);
 console.log('tree rows after Refresh:\n' + (await treeRows()).join('\n'));
 await page.screenshot({ path: path.join(shots, '8-tree-refreshed.png') });
-await ctx.close();
-process.kill(-server.pid);
-server = undefined;
+await close();
 console.log(`screenshots in ${shots} (not part of the repository)`);

@@ -121,8 +121,7 @@ function directiveNode(d: IndexedDirective, verdicts: ImportVerdicts, idPrefix: 
   }
   tooltip.appendMarkdown(`\n\n${where}`);
   return {
-    // No path separator in an id: VS Code's view then showed the wrong children, or none, under
-    // the built module and Exports (the file goes in encoded).
+    // VS Code builds item handles from ids with '/' as its separator: the file goes in encoded.
     id: `${idPrefix}:${encodeURIComponent(d.file)}:${d.location.start.line}`,
     label: d.name ?? d.directive.text,
     description: d.goSignature,
@@ -247,6 +246,8 @@ export class WasmimportTreeDataProvider implements vscode.TreeDataProvider<TreeN
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private roots?: Promise<TreeNode[]>;
+  /** Roots being recomputed, not yet given to the view. */
+  private pendingRoots?: Promise<TreeNode[]>;
   /** treeSignature of the roots last given to the view. */
   private shown?: string;
   private showStandardLibrary = false;
@@ -271,25 +272,27 @@ export class WasmimportTreeDataProvider implements vscode.TreeDataProvider<TreeN
     );
   }
 
-  refresh(): void {
+  /**
+   * Recomputes the tree, and tells the view only when what it shows changed (`force`: always, for
+   * the Refresh button). Until then the view keeps the elements it has: a refresh arriving while
+   * the view fetches children cancels that fetch, and VS Code then showed the built module and
+   * Exports with no children, or others' (the build command and the .wasm watcher both refresh).
+   */
+  refresh(force = false): void {
     if (!this.roots) {
       this.changeEmitter.fire(undefined);
       return;
     }
-    // The view is told only once the new roots are complete, and then asks for exactly those: it
-    // never expands a node of a tree that is being replaced, which left "Exports" and the built
-    // module open with no children after a build (the command and the .wasm watcher both refresh).
-    const shown = this.shown;
-    const roots = this.buildRoots();
-    this.roots = roots;
-    const announce = (next?: TreeNode[]): void => {
-      if (this.roots !== roots) return;
-      // An unchanged tree is not announced: the build command and the .wasm watcher both refresh
-      // for one build, and a refresh arriving while the view fetches children cancels that fetch.
-      if (next && shown !== undefined && treeSignature(next) === shown) return;
+    const next = this.buildRoots();
+    this.pendingRoots = next;
+    const settle = (roots?: TreeNode[]): void => {
+      if (this.pendingRoots !== next) return;
+      this.pendingRoots = undefined;
+      if (!force && roots && this.shown !== undefined && treeSignature(roots) === this.shown) return;
+      this.roots = next;
       this.changeEmitter.fire(undefined);
     };
-    roots.then(announce, () => announce());
+    next.then(settle, () => settle());
   }
 
   setShowStandardLibrary(show: boolean): void {
@@ -300,7 +303,7 @@ export class WasmimportTreeDataProvider implements vscode.TreeDataProvider<TreeN
 
   showBuiltModule(file: string): void {
     this.chosenModule = file;
-    this.refresh();
+    this.refresh(true);
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -327,6 +330,8 @@ export class WasmimportTreeDataProvider implements vscode.TreeDataProvider<TreeN
 
   async snapshot(): Promise<WasmimportTreeSnapshotItem[]> {
     await this.workspaceIndex.ready();
+    // What the view shows once the refresh in progress (if any) is done.
+    await this.pendingRoots?.catch(() => undefined);
     return (await this.getChildren()).map(plainItem);
   }
 
@@ -443,7 +448,7 @@ export function registerWasmimportTreeView(context: vscode.ExtensionContext): vo
     vscode.window.createTreeView(WASMIMPORT_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true }),
     vscode.commands.registerCommand('wasip1.wasmimports.refresh', async () => {
       await wasmimportWorkspaceIndex(context).rescan();
-      provider.refresh();
+      provider.refresh(true);
     }),
     vscode.commands.registerCommand('wasip1.wasmimports.showStandardLibrary', () => provider.setShowStandardLibrary(true)),
     vscode.commands.registerCommand('wasip1.wasmimports.hideStandardLibrary', () => provider.setShowStandardLibrary(false)),
@@ -464,8 +469,12 @@ export function registerWasmimportTreeView(context: vscode.ExtensionContext): vo
         file = picked?.[0]?.fsPath;
       }
       if (!file) return;
-      provider.showBuiltModule(file);
+      // The view is opened, and has its current tree, before the module is added: opened with
+      // the built module already in it, VS Code showed other items' children under it (seen in
+      // the workbench, scripts/vscode-host/ui-check.mjs), while a refresh of an open view does not.
       await vscode.commands.executeCommand(`${WASMIMPORT_VIEW_ID}.focus`);
+      await provider.getChildren();
+      provider.showBuiltModule(file);
     }),
     // For tests and scripts: the tree's items as plain data.
     vscode.commands.registerCommand('wasip1.wasmimports.snapshot', () => provider.snapshot()),
