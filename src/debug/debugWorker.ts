@@ -25,6 +25,7 @@ import { panickingGoroutineFrames } from './goPanicTrace';
 import { declarationFrame, walkGoStack } from './goStackWalker';
 import { type DecodedCall, decodeCallArguments, decodeCallResult, describeDescriptor, formatCall, formatResult } from './hostCallDecoder';
 import { HostCallStatistics } from './hostCallStatistics';
+import { GoFrameVariables } from './goFrameVariables';
 import { GoLineStops, type LineBreakpointSpec, type LineStop, type StepKind } from './goLineStops';
 import { parseAssemblyListing } from '../wasm/goAssemblyListing';
 import { findStatementSites, isRuntimeFunction, type StatementSites } from '../wasm/goStatementSites';
@@ -102,6 +103,8 @@ class DebugWorker {
   /** Sites of runtime.fatalpanic: where an unrecovered panic's stack is still the panicking goroutine's. */
   private panicSites = new Set<number>();
   private panicFrames: StackFrameInfo[] | undefined;
+  /** The Go variables of the stopped frames, once the module is instrumented. */
+  private variables: GoFrameVariables | undefined;
   /** Where runtime.allgs and goid are, once found (looked for again at each stop until then). */
   private goroutineLayout: GoroutineLayout | undefined;
 
@@ -196,6 +199,8 @@ class DebugWorker {
     if (!this.pclntab) return undefined;
     try {
       const listing = this.setup.listing ? parseAssemblyListing(this.setup.listing) : undefined;
+      this.variables = new GoFrameVariables(this.module, this.pclntab, listing, this.setup.listing);
+      if (!this.setup.listing) this.variables.setDebugInfo(undefined);
       const sites = findStatementSites(this.module, this.pclntab, {
         listing,
         include: (name) => !isRuntimeFunction(name) || name === 'runtime.fatalpanic',
@@ -258,7 +263,7 @@ class DebugWorker {
   private goFrames(sp: number, pc: number, site: number): StackFrameInfo[] {
     const stops = this.lineStops as GoLineStops;
     const frames = safeCall(() => walkGoStack(new DataView(this.host.memory.bytes.buffer), sp, stops.table, pc)) ?? [];
-    if (frames.length) frames[0] = { ...frames[0], file: stops.sites.files[stops.sites.file[site]], line: stops.sites.line[site] };
+    if (frames.length) frames[0] = { ...frames[0], file: stops.sites.files[stops.sites.file[site]], line: stops.sites.line[site], atStatement: true };
     return frames;
   }
 
@@ -406,6 +411,7 @@ class DebugWorker {
       if (seen === this.mailboxSeen) Atomics.wait(this.control, MAILBOX, seen);
       this.drain();
     }
+    this.variables?.resume();
   }
 
   /** Every live goroutine with its stack; the current one keeps the frames of the stop. */
@@ -503,6 +509,15 @@ class DebugWorker {
       case 'next': this.startStep('over'); break;
       case 'step': this.startStep(command.step); break;
       case 'lineBreakpoints': this.setLineBreakpoints(command.breakpoints); break;
+      case 'debugInfo': this.variables?.setDebugInfo(command.listing, command.problem); break;
+      case 'goScopes': this.reply(command.id, () => this.variables?.scopes(this.frameAt(command.frame), this.memoryView())); break;
+      case 'goVariables': this.reply(command.id, () => this.variables?.variables(command.reference, command.start, command.count) ?? []); break;
+      case 'goEvaluate':
+        this.reply(command.id, () => {
+          if (!this.variables) throw new Error('this module has no Go variables to evaluate');
+          return this.variables.evaluate(command.expression, this.frameAt(command.frame), this.memoryView());
+        });
+        break;
       case 'terminate':
         this.terminating = true;
         this.paused = false;
@@ -518,6 +533,18 @@ class DebugWorker {
         break;
       case 'evaluate': this.reply(command.id, () => this.evaluate(command.expression)); break;
     }
+  }
+
+  private frameAt(index: number): StackFrameInfo {
+    const frame = this.stoppedFrames[index];
+    if (!frame) throw new Error(`no frame ${index} at this stop`);
+    return frame;
+  }
+
+  private memoryView(): DataView {
+    this.host.memory.refresh();
+    const bytes = this.host.memory.bytes;
+    return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   private readMemory(address: number, count: number): { address: number; data: Uint8Array; unreadableBytes: number } {

@@ -62,7 +62,11 @@ export const CONTROL_BYTES = 16;
 export type WorkerRequest =
   | { kind: 'readMemory'; address: number; count: number }
   | { kind: 'writeMemory'; address: number; data: Uint8Array }
-  | { kind: 'evaluate'; expression: string };
+  | { kind: 'evaluate'; expression: string }
+  /** The Go scopes of frame `frame` of the stop (an index into its frames). */
+  | { kind: 'goScopes'; frame: number }
+  | { kind: 'goVariables'; reference: number; start?: number; count?: number }
+  | { kind: 'goEvaluate'; expression: string; frame: number };
 
 export type WorkerCommand =
   | { kind: 'breakpoints'; breakpoints: FunctionBreakpointSpec[] }
@@ -72,6 +76,8 @@ export type WorkerCommand =
   | { kind: 'next' }
   | { kind: 'step'; step: StepKind }
   | { kind: 'lineBreakpoints'; breakpoints: LineBreakpointSpec[] }
+  /** The debug-information build's listing (DWARF of the user's packages), or why there is none. */
+  | { kind: 'debugInfo'; listing?: string; problem?: string }
   | { kind: 'terminate' }
   | (WorkerRequest & { id: number });
 
@@ -86,6 +92,8 @@ export interface StackFrameInfo {
   pc?: number;
   /** The frame's Go SP, when walked from Go's stack: where a step from this frame starts. */
   sp?: number;
+  /** Stopped at a statement probe: `pc` is the statement's own, not a return address. */
+  atStatement?: boolean;
 }
 
 export interface ProcessSnapshot {

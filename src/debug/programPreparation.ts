@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { findGo, GoDiscoveryError } from '../gotool/goDiscovery';
 import type { GoDiagnostic } from '../gotool/goCompilerOutput';
 import { debugBuildFlags } from '../gotool/goDebugBuild';
+import { buildDebugInfo } from '../gotool/goDebugInfoBuild';
 import { buildWasip1, withMergedTags } from '../gotool/wasip1Build';
 import { GuestModuleError, prepareGuestModule } from '../wasi/guestModule';
 import type { HostModuleSource } from '../wasi/hostModules';
@@ -17,8 +18,24 @@ import { asList, programDirectory, type Wasip1LaunchArguments, workingDirectoryO
 import { hostModuleSources, ImportsAttributeError } from './launchHostModules';
 
 export type PreparedProgram =
-  | { ok: true; wasmPath: string; bytes: Uint8Array; built: boolean; hostModules: HostModuleSource[]; listing?: string; module?: WebAssembly.Module }
+  | {
+      ok: true;
+      wasmPath: string;
+      bytes: Uint8Array;
+      built: boolean;
+      hostModules: HostModuleSource[];
+      listing?: string;
+      module?: WebAssembly.Module;
+      /** Builds the program's debug information (DWARF of the user's packages); started once the program runs. */
+      debugInfo?: (signal: AbortSignal) => Promise<DebugInformation>;
+    }
   | { ok: false; message: string; diagnostics: GoDiagnostic[]; lines: string[] };
+
+/** The debug-information build's listing, or why there is none. */
+export interface DebugInformation {
+  listing?: string;
+  problem?: string;
+}
 
 export interface PreparationOptions {
   signal?: AbortSignal;
@@ -89,7 +106,13 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
   }
   // With -S, the compiler's listing is the build's output (other lines are skipped by its reader).
   const listing = debugFlags.length ? result.output : undefined;
-  return checked({ ok: true, wasmPath: result.wasmPath, bytes: readFileSync(result.wasmPath), built: true, hostModules, listing });
+  const debugInfo = listing
+    ? async (signal: AbortSignal): Promise<DebugInformation> => {
+        const info = await buildDebugInfo({ go, packagePath: program, buildFlags: userFlags, env: launch.goEnv, test, scope: launch.debugBuild, signal });
+        return info.ok ? { listing: info.listing } : { problem: `The debug information did not build: ${info.output.trim().split('\n').slice(-3).join(' ')}` };
+      }
+    : undefined;
+  return checked({ ok: true, wasmPath: result.wasmPath, bytes: readFileSync(result.wasmPath), built: true, hostModules, listing, debugInfo });
 }
 
 /**

@@ -14,6 +14,7 @@ import type { ExceptionFilter, FunctionBreakpointSpec, GuestEnd, StoppedMessage 
 /** Custom DAP event with the build's diagnostics ({ program, diagnostics: GoDiagnostic[] }), sent before every run. */
 export const BUILD_DIAGNOSTICS_EVENT = 'wasip1.buildDiagnostics';
 import { compileBreakpoint } from './functionBreakpoints';
+import type { ShownVariable } from './goFrameVariables';
 import { type LineBreakpointSpec, nearestStatementLine, type ResolvedLineBreakpoint } from './goLineStops';
 import type { DecodedArgument, DecodedCall } from './hostCallDecoder';
 import { programDirectory, type Wasip1LaunchArguments } from './launchConfiguration';
@@ -42,7 +43,10 @@ const STDIN_HINT = 'The program reads stdin: type a line in the Debug Console to
 
 interface LaunchRequestArguments extends DebugProtocol.LaunchRequestArguments, Wasip1LaunchArguments {}
 
-type VariableSource = () => DebugProtocol.Variable[];
+type VariableSource = (args: DebugProtocol.VariablesArguments) => DebugProtocol.Variable[] | Promise<DebugProtocol.Variable[]>;
+
+/** Frame ids of goroutines other than the stopped one start here: their frames show no Go variables. */
+const OTHER_GOROUTINE_FRAMES = 1_000_000;
 
 export class Wasip1DebugSession extends LoggingDebugSession {
   private runtime: Wasip1Runtime;
@@ -112,7 +116,7 @@ export class Wasip1DebugSession extends LoggingDebugSession {
       supportsReadMemoryRequest: true,
       supportsWriteMemoryRequest: true,
       supportsExceptionInfoRequest: true,
-      supportsEvaluateForHovers: false,
+      supportsEvaluateForHovers: true,
       exceptionBreakpointFilters: exceptionFilters,
     };
     this.sendResponse(response);
@@ -285,13 +289,15 @@ export class Wasip1DebugSession extends LoggingDebugSession {
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     const stop = this.stopped;
     const goroutine = stop?.goroutines?.find((g) => g.id === args.threadId);
-    const frames = (goroutine && goroutine.id !== stop?.threadId ? goroutine.frames : stop?.frames) ?? [];
+    const other = goroutine !== undefined && goroutine.id !== stop?.threadId;
+    const frames = (other ? goroutine.frames : stop?.frames) ?? [];
+    const base = other ? OTHER_GOROUTINE_FRAMES : 0;
     const start = args.startFrame ?? 0;
     const count = args.levels ? args.levels : frames.length;
     response.body = {
       stackFrames: frames.slice(start, start + count).map((frame, i) => {
         const source = frame.file && existsSync(frame.file) ? new Source(path.basename(frame.file), this.convertDebuggerPathToClient(frame.file)) : undefined;
-        const sf = new StackFrame(start + i, frame.name, source, frame.line ?? 0, 1) as DebugProtocol.StackFrame;
+        const sf = new StackFrame(base + start + i, frame.name, source, frame.line ?? 0, 1) as DebugProtocol.StackFrame;
         if (frame.pc !== undefined) sf.instructionPointerReference = '0x' + frame.pc.toString(16);
         if (frame.kind === 'host') sf.presentationHint = 'label';
         else if (!source || /^(runtime|syscall|internal)[./]/.test(frame.name)) sf.presentationHint = 'subtle';
@@ -302,23 +308,63 @@ export class Wasip1DebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
+  /**
+   * A Go frame's Arguments, Locals and its package's Globals (read from linear memory with the
+   * compiler's debug information), then what the host knows: the host call, the process, wasm globals.
+   */
+  protected override async scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): Promise<void> {
     const stop = this.stopped;
     const scopes: DebugProtocol.Scope[] = [];
+    const frame = stop?.frames[args.frameId];
+    if (stop && frame?.kind === 'go' && args.frameId < OTHER_GOROUTINE_FRAMES) {
+      try {
+        const go = await this.runtime.goScopes(args.frameId);
+        if (go && this.stopped === stop) {
+          scopes.push(new Scope('Arguments', this.variables.create(() => this.goVariables(go.arguments)), false));
+          scopes.push(new Scope('Locals', this.variables.create(() => this.goVariables(go.locals)), false));
+          scopes.push(new Scope('Globals', this.variables.create(() => this.goVariables(go.globals)), true));
+        }
+      } catch {
+        // The program ended or cannot answer: the host's scopes still say something.
+      }
+    }
     if (stop?.call) scopes.push(new Scope(`Host call: ${stop.call.name}`, this.variables.create(() => this.callVariables(stop.call as DecodedCall)), false));
     if (stop?.previous) scopes.push(new Scope(`Previous call: ${stop.previous.name}`, this.variables.create(() => this.callVariables(stop.previous as DecodedCall)), false));
     if (stop) {
       scopes.push(new Scope('Process', this.variables.create(() => this.processVariables(stop)), true));
-      scopes.push(new Scope('Globals', this.variables.create(() => stop.process.globals.map((g) => variable(g.name, g.value))), true));
+      scopes.push(new Scope('Wasm globals', this.variables.create(() => stop.process.globals.map((g) => variable(g.name, g.value))), true));
     }
     response.body = { scopes };
     this.sendResponse(response);
   }
 
-  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+  protected override async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
     const source = this.variables.get(args.variablesReference);
-    response.body = { variables: source ? source() : [] };
+    try {
+      response.body = { variables: source ? await source(args) : [] };
+    } catch (error) {
+      response.body = { variables: [variable('(unreadable)', (error as Error).message)] };
+    }
     this.sendResponse(response);
+  }
+
+  /** A worker reference's children as DAP variables; each that expands gets its own reference. */
+  private async goVariables(reference: number, args?: DebugProtocol.VariablesArguments): Promise<DebugProtocol.Variable[]> {
+    const shown = await this.runtime.goVariables(reference, args?.start, args?.count);
+    return shown.map((v) => this.goVariable(v));
+  }
+
+  private goVariable(v: ShownVariable): DebugProtocol.Variable {
+    const result: DebugProtocol.Variable = {
+      name: v.name,
+      value: v.value,
+      type: v.type,
+      variablesReference: v.reference ? this.variables.create((args) => this.goVariables(v.reference, args)) : 0,
+    };
+    if (v.indexedCount) result.indexedVariables = v.indexedCount;
+    if (v.namedCount) result.namedVariables = v.namedCount;
+    if (v.address !== undefined) result.memoryReference = '0x' + v.address.toString(16);
+    return result;
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
@@ -378,12 +424,26 @@ export class Wasip1DebugSession extends LoggingDebugSession {
       }
       return;
     }
+    // Go first, over the variables of the frame (hover, watch); then the host call's JavaScript scope.
+    const stop = this.stopped;
+    const frameId = args.frameId ?? stop?.frames.findIndex((f) => f.kind === 'go') ?? -1;
+    let goProblem: string | undefined;
+    if (stop && frameId >= 0 && frameId < OTHER_GOROUTINE_FRAMES && stop.frames[frameId]?.kind === 'go') {
+      try {
+        const v = this.goVariable(await this.runtime.goEvaluate(args.expression, frameId));
+        response.body = { result: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, namedVariables: v.namedVariables, memoryReference: v.memoryReference };
+        this.sendResponse(response);
+        return;
+      } catch (error) {
+        goProblem = (error as Error).message;
+      }
+    }
     try {
       const { result } = await this.runtime.evaluate(args.expression);
       response.body = { result, variablesReference: 0 };
       this.sendResponse(response);
     } catch (error) {
-      this.sendErrorResponse(response, { id: 2002, format: (error as Error).message });
+      this.sendErrorResponse(response, { id: 2002, format: goProblem ?? (error as Error).message });
     }
   }
 

@@ -14,13 +14,16 @@ import {
   CONTROL_BYTES, type DebugWorkerSetup, type ExceptionFilter, type FunctionBreakpointSpec, type GuestEnd,
   MAILBOX, type StoppedMessage, type WorkerCommand, type WorkerEvent, type WorkerRequest,
 } from './debugWorkerProtocol';
+import type { FrameScopes, ShownVariable } from './goFrameVariables';
 import type { LineBreakpointSpec, ResolvedLineBreakpoint, StepKind } from './goLineStops';
 import { GuestThread } from './guestThread';
 import { guestSetup, type GuestSetup, type Wasip1LaunchArguments, workingDirectoryOf } from './launchConfiguration';
-import { type PreparedProgram, prepareProgram } from './programPreparation';
+import { type DebugInformation, type PreparedProgram, prepareProgram } from './programPreparation';
 
 export type OutputCategory = 'stdout' | 'stderr' | 'console';
 
+/** How long a first look at a frame's variables waits for the debug-information build. */
+const DEBUG_INFO_WAIT_MS = 30_000;
 /** How long a request to the worker may wait: it is answered at the next host call or while paused. */
 const WORKER_REPLY_TIMEOUT_MS = 2000;
 
@@ -72,6 +75,9 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   /** The fd trace lines go to when `trace` names a file; written synchronously so the file is complete when the session ends. */
   private traceFd: number | undefined;
   private endedPromise: Promise<void> | undefined;
+  /** Settles once the debug information (or why there is none) is with the guest's thread. */
+  private debugInfoSent: Promise<void> = Promise.resolve();
+  private readonly debugInfoBuild = new AbortController();
   setup: GuestSetup | undefined;
 
   /** The guest's thread while it boots, before start() hands it the guest. */
@@ -94,7 +100,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
     }
   }
 
-  start(launch: Wasip1LaunchArguments, program: { wasmPath: string; bytes: Uint8Array; hostModules?: HostModuleSource[]; listing?: string; module?: WebAssembly.Module }, options: StartOptions = {}): void {
+  start(launch: Wasip1LaunchArguments, program: { wasmPath: string; bytes: Uint8Array; hostModules?: HostModuleSource[]; listing?: string; module?: WebAssembly.Module; debugInfo?: (signal: AbortSignal) => Promise<DebugInformation> }, options: StartOptions = {}): void {
     const setup = (this.setup = guestSetup(launch, program.wasmPath));
     if (typeof options.trace === 'string') {
       const file = path.resolve(workingDirectoryOf(launch), options.trace);
@@ -164,6 +170,14 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       resolveEnded();
     }
     void this.pumpLoop();
+    const debugInfo = program.debugInfo;
+    if (debugInfo && !options.noDebug) {
+      // Built beside the running program, so that F5 does not wait for it; the first look at variables may.
+      this.debugInfoSent = debugInfo(this.debugInfoBuild.signal).then(
+        (info) => this.send({ kind: 'debugInfo', ...info }),
+        (error: Error) => this.send({ kind: 'debugInfo', problem: `The debug information did not build: ${error.message}` }),
+      );
+    }
     listeners?.listen().then(
       (bound) => this.emit('output', 'console', bound.map((a) => `Listening on ${a.host}:${a.port}\n`).join('')),
       (error: Error) => {
@@ -179,6 +193,20 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
 
   setBreakpoints(breakpoints: FunctionBreakpointSpec[]): void {
     this.send({ kind: 'breakpoints', breakpoints });
+  }
+
+  /** The Go scopes (Arguments, Locals, Globals) of a frame of the stop; waits for the debug information a while. */
+  async goScopes(frame: number): Promise<FrameScopes | undefined> {
+    await Promise.race([this.debugInfoSent, new Promise((resolve) => setTimeout(resolve, DEBUG_INFO_WAIT_MS))]);
+    return this.request({ kind: 'goScopes', frame });
+  }
+
+  goVariables(reference: number, start?: number, count?: number): Promise<ShownVariable[]> {
+    return this.request({ kind: 'goVariables', reference, start, count });
+  }
+
+  goEvaluate(expression: string, frame: number): Promise<ShownVariable> {
+    return this.request({ kind: 'goEvaluate', expression, frame });
   }
 
   setLineBreakpoints(breakpoints: LineBreakpointSpec[]): void {
@@ -290,6 +318,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   private finish(end: GuestEnd): void {
     if (this.ended) return;
     this.ended = true;
+    this.debugInfoBuild.abort();
     if (this.traceFd !== undefined) closeSync(this.traceFd);
     this.traceFd = undefined;
     this.pumpOutput();

@@ -1,0 +1,84 @@
+// Go variables over DAP at a line breakpoint: the frame's Arguments, Locals (in scope, the shadowed
+// one told apart) and Globals with Go types and values, expansion of a struct, a pointer and a slice
+// page, a caller's frame, and hover/watch evaluation, in a package without and one with its own
+// //go:wasmimport declaration (which gc cannot compile with DWARF: the adapter builds a stubbed copy).
+// The values of every kind under several Go versions are tested in test/unit/wasm/goValues.test.ts.
+import { describe, test, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { fixture, launch, startSession, stoppedEvent } from './dapHarness';
+
+const shown = (v: DebugProtocol.Variable): string => `${v.name}: ${v.type} = ${v.value}`;
+
+for (const [name, stopLine] of [['dap_values', 65], ['dap_values_wasmimport', 68]] as const) {
+  describe(`wasip1 debug adapter: Go variables (${name})`, () => {
+    let dc: DebugClient | undefined;
+    afterEach(async () => {
+      await dc?.stop();
+      dc = undefined;
+    });
+
+    test('a stop shows arguments, locals in scope and globals with their Go types; values expand; hover and watch evaluate', async () => {
+      const program = fixture(name);
+      const session = await startSession();
+      dc = session.dc;
+      const client = dc;
+      const stopped = stoppedEvent(client);
+      await launch(client, { program }, () => client.setBreakpointsRequest({ source: { path: path.join(program, 'main.go') }, breakpoints: [{ line: stopLine }] }));
+      const event = await stopped;
+      const frames = (await client.stackTraceRequest({ threadId: event.body.threadId ?? 1 })).body.stackFrames;
+      assert.equal(`${frames[0].name}:${frames[0].line}`, `main.inspect:${stopLine}`);
+      const scopes = (await client.scopesRequest({ frameId: frames[0].id })).body.scopes;
+      assert.deepEqual(scopes.map((s) => s.name).slice(0, 3), ['Arguments', 'Locals', 'Globals']);
+      const read = async (scope: string): Promise<DebugProtocol.Variable[]> =>
+        (await client.variablesRequest({ variablesReference: scopes.find((s) => s.name === scope)?.variablesReference ?? 0 })).body.variables;
+
+      assert.deepEqual((await read('Arguments')).map(shown), ['a: int = 5', 's: string = "hi"', 'total: int = 3']);
+      const locals = new Map((await read('Locals')).map((v) => [v.name, v]));
+      const expect = (local: string, type: string, value: string): void => {
+        const v = locals.get(local);
+        assert.ok(v, `${local} among the locals: ${[...locals.keys()].join(', ')}`);
+        assert.equal(`${v.type} = ${v.value}`, `${type} = ${value}`, local);
+      };
+      expect('b', 'bool', 'true');
+      expect('i8', 'int8', '-8');
+      expect('u64', 'uint64', '9223372036854775809');
+      expect('f32', 'float32', '1.5');
+      expect('c128', 'complex128', '(3.5 + -4i)');
+      expect('x', 'string', '"inner"');
+      expect('(x)', 'int', '1');
+      expect('np', '*main.point', 'nil');
+      expect('fn', 'func(int) int', 'main.helper');
+      expect('temp', 'main.celsius', '36.5');
+      expect('e', 'error(*errors.errorString)', '"boom" &{s: "boom"}');
+      expect('m', 'map[string]int', 'map[string]int ["one": 1]');
+
+      const children = async (v: DebugProtocol.Variable | undefined, start?: number, count?: number): Promise<string[]> =>
+        (await client.variablesRequest({ variablesReference: v?.variablesReference ?? 0, start, count, filter: start === undefined ? undefined : 'indexed' })).body.variables.map(shown);
+      assert.deepEqual(await children(locals.get('p')), ['X: int = 1', 'Y: int = 2']);
+      assert.deepEqual(await children(locals.get('sl'), 1, 1), ['[1]: int = 11']);
+      assert.equal(locals.get('sl')?.indexedVariables, 2);
+
+      const globals = (await read('Globals')).map(shown);
+      assert.ok(globals.includes('main.greeting: string = "hello"'), globals.join('; '));
+
+      const evaluate = async (expression: string, context = 'hover'): Promise<string> =>
+        (await client.evaluateRequest({ expression, frameId: frames[0].id, context })).body.result;
+      assert.equal(await evaluate('s'), '"hi"');
+      assert.equal(await evaluate('pp.X'), '1');
+      assert.equal(await evaluate('n.Name', 'watch'), '"n"');
+      assert.equal(await evaluate('n.X', 'watch'), '3', 'a field of an embedded struct');
+      assert.equal(await evaluate('sl[1]', 'watch'), '11');
+      assert.equal(await evaluate('m["one"]', 'watch'), '1');
+      await assert.rejects(client.evaluateRequest({ expression: 'nothere', frameId: frames[0].id, context: 'watch' }), /nothere is not a variable in scope here/);
+
+      // The caller's frame: main.main, stopped at its call.
+      const callerScopes = (await client.scopesRequest({ frameId: frames[1].id })).body.scopes;
+      assert.equal(frames[1].name, 'main.main');
+      assert.ok(callerScopes.some((s) => s.name === 'Locals'));
+      await client.terminateRequest();
+    });
+  });
+}
