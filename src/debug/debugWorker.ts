@@ -228,6 +228,27 @@ class DebugWorker {
       for (let s = sites.functionStart[defined]; s < sites.functionStart[defined + 1]; s++) this.panicSites.add(s);
       stops.alwaysArm(defined, this.exceptionFilters.has('panic'));
     }
+    const variables = this.variables;
+    if (variables) {
+      const frame = (site: number): StackFrameInfo => ({
+        name: pclntab.funcName(pclntab.funcIndexForPC(sites.pc[site])),
+        kind: 'go',
+        pc: sites.pc[site],
+        sp: stops.stackPointer(),
+        line: sites.line[site],
+        atStatement: true,
+      });
+      stops.evaluator = {
+        test: (condition, site) => {
+          this.waitForDebugInfo(variables);
+          return variables.test(condition, frame(site), this.memoryView());
+        },
+        log: (message, site) => {
+          this.waitForDebugInfo(variables);
+          post({ kind: 'log', text: variables.interpolate(message, frame(site), this.memoryView()) });
+        },
+      };
+    }
     post({ kind: 'statementLines', files: stops.statementLines() });
     this.setLineBreakpoints(this.setup.lineBreakpoints);
   }
@@ -255,7 +276,10 @@ class DebugWorker {
     const details: Partial<StoppedMessage> = {
       description: decision.reason === 'breakpoint' ? `Breakpoint at ${where}` : decision.reason === 'pause' ? `Paused at ${where}` : `Stepped to ${where}`,
     };
-    if (decision.reason === 'breakpoint') details.hitBreakpointIds = decision.hitBreakpointIds;
+    if (decision.reason === 'breakpoint') {
+      details.hitBreakpointIds = decision.hitBreakpointIds;
+      if (decision.conditionErrors) details.text = `The condition could not be evaluated: ${decision.conditionErrors.join('; ')}`;
+    }
     this.stop(decision.reason, details, undefined, frames);
   }
 
@@ -535,6 +559,19 @@ class DebugWorker {
     }
   }
 
+  /**
+   * A condition or a logpoint needs the debug information, which is built while the program runs: the
+   * first one to need it holds the guest here until it comes (commands are still served meanwhile).
+   */
+  private waitForDebugInfo(variables: GoFrameVariables): void {
+    const deadline = Date.now() + DEBUG_INFO_WAIT_MS;
+    while (variables.pending && !this.terminating && Date.now() < deadline) {
+      const seen = Atomics.load(this.control, MAILBOX);
+      if (seen === this.mailboxSeen) Atomics.wait(this.control, MAILBOX, seen, 200);
+      this.drain();
+    }
+  }
+
   private frameAt(index: number): StackFrameInfo {
     const frame = this.stoppedFrames[index];
     if (!frame) throw new Error(`no frame ${index} at this stop`);
@@ -605,6 +642,9 @@ function startFunction(frames: readonly StackFrameInfo[]): string {
   const user = outermostFirst.find((f) => !isRuntimeFunction(f.name) && !/\.gowrap\d+$/.test(f.name));
   return (user ?? outermostFirst[0])?.name ?? '';
 }
+
+/** How long a condition waits for the debug information before it is evaluated without it (and says so). */
+const DEBUG_INFO_WAIT_MS = 60_000;
 
 /** How far past the initialized data runtime.allgs may sit (Go's bss and noptrbss). */
 const BSS_SEARCH_BYTES = 16 << 20;

@@ -138,6 +138,8 @@ export type WorkerEvent =
   | { kind: 'statementLines'; files: Record<string, number[]> }
   | { kind: 'lineBreakpoints'; breakpoints: ResolvedLineBreakpoint[] }
   | { kind: 'trace'; text: string }
+  /** A logpoint's message, for the Debug Console. */
+  | { kind: 'log'; text: string }
   | { kind: 'reply'; id: number; ok: true; body: unknown }
   | { kind: 'reply'; id: number; ok: false; message: string }
   | { kind: 'ended'; outcome: GuestEnd };

@@ -5,6 +5,7 @@
 // arrives after the program has started; until then, and for a function whose frame differs between
 // the two builds, the frame says so instead of guessing.
 import { frameMismatches } from '../gotool/goDebugInfoBuild';
+import { display, evaluateGo, GoExpressionError, type GoExpressionNode, parseGoExpression } from './goExpression';
 import { decodeDwarfFunction, frameAddress, type GoDwarfFunction, variablesInScope } from '../wasm/goDwarf';
 import { type DwarfListing, parseDwarfListing } from '../wasm/goDwarfListing';
 import { findGlobals, type GoGlobal } from '../wasm/goGlobals';
@@ -59,8 +60,15 @@ export class GoFrameVariables {
     private readonly assemblyText: string | undefined,
   ) {}
 
+  /** The debug information has not arrived yet (it is built beside the running program). */
+  get pending(): boolean {
+    return !this.settled;
+  }
+  private settled = false;
+
   /** The debug-information build's listing, or why there is none. */
   setDebugInfo(listing: string | undefined, problem?: string): void {
+    this.settled = true;
     this.dwarfText = listing;
     this.dwarf = undefined;
     if (problem) this.problem = problem;
@@ -89,31 +97,57 @@ export class GoFrameVariables {
     return values.map((v) => this.show(v));
   }
 
-  /** A name or a selector path over the frame's variables (`p.X`, `items[2]`, `m["k"]`): what hover and watch ask. */
+  /** A Go expression over the frame's variables (goExpression): what hover, watch and the console ask. */
   evaluate(expression: string, frame: VariableFrame, memory: DataView): ShownVariable {
-    const path = /^\s*([A-Za-z_][\w]*)((?:\s*(?:\.[A-Za-z_]\w*|\[\s*(?:-?\d+|"(?:[^"\\]|\\.)*")\s*\]))*)\s*$/.exec(expression);
-    if (!path) throw new Error(`cannot evaluate "${expression}": only variables, fields, indexes and map keys are understood yet`);
-    const { arguments: args, locals } = this.frameValues(frame, memory);
-    let value: GoValue | undefined = [...locals, ...args].find((v) => v.name === path[1]) ?? this.globalValues(frame, memory).find((v) => v.name === path[1] || v.name.endsWith('.' + path[1]));
-    if (!value) throw new Error(`${path[1]} is not a variable in scope here`);
-    const steps = path[2].match(/\.[A-Za-z_]\w*|\[\s*(?:-?\d+|"(?:[^"\\]|\\.)*")\s*\]/g) ?? [];
-    for (const step of steps) {
-      const current: GoValue = value;
-      const children: GoValue[] = current.children?.() ?? [];
-      const key = step.startsWith('.') ? step.slice(1) : step.replace(/^\[\s*|\s*\]$/g, '');
-      let next: GoValue | undefined;
-      if (step.startsWith('.')) {
-        // A pointer's fields are reached through it, as Go does.
-        next = children.find((c) => c.name === key) ?? promotedField(children, key);
-      } else if (/^-?\d+$/.test(key)) {
-        next = current.children?.(Number(key), 1)[0];
-      } else {
-        next = children.find((c) => c.name === key || c.name === `[${key}]`);
+    const result = evaluateGo(parseGoExpression(expression), this.lookup(frame, memory));
+    if (result.t === 'value') return this.show(result.value);
+    const { value, type } = display(result);
+    return { name: expression, type, value, reference: 0 };
+  }
+
+  /** A breakpoint's condition at this frame; an error says why it cannot be evaluated. */
+  test(condition: GoExpressionNode, frame: VariableFrame, memory: DataView): boolean {
+    const result = evaluateGo(condition, this.lookup(frame, memory));
+    if (result.t !== 'bool') throw new GoExpressionError(`the condition is ${display(result).type}, not bool`);
+    return result.v;
+  }
+
+  /** A logpoint's message with each `{expression}` replaced by its value (or the reason it has none). */
+  interpolate(message: string, frame: VariableFrame, memory: DataView): string {
+    const lookup = this.lookup(frame, memory);
+    return message.replace(/\{([^{}]+)\}/g, (_, expression: string) => {
+      try {
+        const result = evaluateGo(parseGoExpression(expression), lookup);
+        return result.t === 'string' ? result.v : display(result).value;
+      } catch (error) {
+        return `<${(error as Error).message}>`;
       }
-      if (!next) throw new Error(`${expression}: no ${step} in ${current.name} (${current.type})`);
-      value = next;
-    }
-    return this.show(value);
+    });
+  }
+
+  /** Reads only the variables an expression names, each once: a condition costs what it uses. */
+  private lookup(frame: VariableFrame, memory: DataView): (name: string) => GoValue | undefined {
+    const read = new Map<string, GoValue | undefined>();
+    let visible: ReturnType<typeof variablesInScope> | undefined;
+    let context: { sp: number; frameSize: number } | undefined;
+    return (name) => {
+      if (read.has(name)) return read.get(name);
+      let value: GoValue | undefined;
+      const dwarf = this.dwarfListing();
+      if (!dwarf) throw new GoExpressionError(this.problem);
+      if (frame.pc !== undefined && frame.sp !== undefined) {
+        const fn = this.dwarfFunction(frame.name, dwarf);
+        if ('error' in fn) throw new GoExpressionError(fn.error);
+        visible ??= variablesInScope(fn, (frame.pc & 0xffff) - (frame.atStatement ? 0 : 1), frame.line);
+        context ??= { sp: frame.sp, frameSize: this.pclntab.frameSize(frame.pc) };
+        const v = visible.find((candidate) => candidate.name === name && !candidate.shadowed);
+        const address = v && frameAddress(v, context.sp, context.frameSize, memory);
+        if (v && address !== undefined) value = this.reader(memory).readVariable(name, v.typeName, address);
+      }
+      value ??= this.globalValues(frame, memory).find((g) => g.name === name || g.name.endsWith('.' + name));
+      read.set(name, value);
+      return value;
+    };
   }
 
   private show(value: GoValue): ShownVariable {
@@ -190,25 +224,6 @@ export class GoFrameVariables {
     this.functions.set(name, fn);
     return fn;
   }
-}
-
-/**
- * A field reached through a pointer or an embedded struct, as Go's selectors reach it: breadth first,
- * so the shallowest one wins as in Go.
- */
-function promotedField(children: GoValue[], key: string): GoValue | undefined {
-  let level = children;
-  for (let depth = 0; depth < 4 && level.length; depth++) {
-    const next: GoValue[] = [];
-    for (const child of level) {
-      for (const grandchild of child.children?.() ?? []) {
-        if (grandchild.name === key) return grandchild;
-        next.push(grandchild);
-      }
-    }
-    level = next.slice(0, 256);
-  }
-  return undefined;
 }
 
 /** `main` of `main.f`, `example.com/m/pkg` of `example.com/m/pkg.(*T).M`. */

@@ -12,14 +12,24 @@ import { GO_FUNC_VALUE_OFFSET } from '../wasm/goPclntab';
 import { type StatementSites, SiteFlag } from '../wasm/goStatementSites';
 import { PROBE_EXPORTS } from '../wasm/goStatementProbes';
 import { compileHitCondition } from './functionBreakpoints';
+import { type GoExpressionNode, parseGoExpression } from './goExpression';
 
 export interface LineBreakpointSpec {
   id: number;
   /** Absolute path of the source file, as the client names it. */
   file: string;
   line: number;
+  /** A Go expression (goExpression); the breakpoint counts a hit only where it holds. */
   condition?: string;
   hitCondition?: string;
+  /** A logpoint: the message, its `{expressions}` evaluated, is logged and the program runs on. */
+  logMessage?: string;
+}
+
+/** Evaluates conditions and logpoint messages at a site (the debug worker, which can read variables). */
+export interface SiteEvaluator {
+  test(condition: GoExpressionNode, site: number): boolean;
+  log(message: string, site: number): void;
 }
 
 export interface ResolvedLineBreakpoint {
@@ -39,12 +49,13 @@ export interface StepOrigin {
   line: number;
 }
 
-export type LineStop = { reason: 'breakpoint'; hitBreakpointIds: number[] } | { reason: 'step' } | { reason: 'pause' };
+export type LineStop = { reason: 'breakpoint'; hitBreakpointIds: number[]; conditionErrors?: string[] } | { reason: 'step' } | { reason: 'pause' };
 
 interface ActiveBreakpoint {
   spec: LineBreakpointSpec;
   hits: number;
   hitTest?: (hits: number) => boolean;
+  condition?: GoExpressionNode;
 }
 
 interface ActiveStep {
@@ -76,6 +87,9 @@ export class GoLineStops {
   /** Per file (as compiled), statement lines → their sites. */
   private readonly linesByFile = new Map<string, Map<number, number[]>>();
   private readonly sortedLines = new Map<string, number[]>();
+
+  /** Set by the worker once it can read variables; without it conditions hold and logpoints stop. */
+  evaluator: SiteEvaluator | undefined;
 
   constructor(
     readonly sites: StatementSites,
@@ -113,15 +127,17 @@ export class GoLineStops {
     const bySite = new Map<number, ActiveBreakpoint[]>();
     const resolved = specs.map((spec): ResolvedLineBreakpoint => {
       let hitTest: ((hits: number) => boolean) | undefined;
+      let condition: GoExpressionNode | undefined;
       try {
         hitTest = spec.hitCondition?.trim() ? compileHitCondition(spec.hitCondition) : undefined;
+        condition = spec.condition?.trim() ? parseGoExpression(spec.condition) : undefined;
       } catch (error) {
         return { id: spec.id, verified: false, message: (error as Error).message };
       }
       const at = nearestStatementLine(this.sortedLines, spec.file, spec.line);
       const found = at && { line: at.line, sites: this.linesByFile.get(at.file)?.get(at.line) ?? [] };
       if (!found) return { id: spec.id, verified: false, message: `No Go code at or after line ${spec.line} of ${spec.file} in this program.` };
-      const active: ActiveBreakpoint = { spec, hits: 0, hitTest };
+      const active: ActiveBreakpoint = { spec, hits: 0, hitTest, condition };
       for (const site of found.sites) {
         const list = bySite.get(site);
         if (list) list.push(active);
@@ -188,11 +204,25 @@ export class GoLineStops {
     const breakpoints = statement ? this.bySite.get(site) : undefined;
     if (breakpoints) {
       const hit: number[] = [];
+      const conditionErrors: string[] = [];
       for (const bp of breakpoints) {
+        if (bp.condition && this.evaluator) {
+          try {
+            if (!this.evaluator.test(bp.condition, site)) continue;
+          } catch (error) {
+            // Stopping says why the condition could not be told, where a silent skip would hide it.
+            conditionErrors.push(`${bp.spec.condition}: ${(error as Error).message}`);
+          }
+        }
         bp.hits++;
-        if (!bp.hitTest || bp.hitTest(bp.hits)) hit.push(bp.spec.id);
+        if (bp.hitTest && !bp.hitTest(bp.hits)) continue;
+        if (bp.spec.logMessage !== undefined && !conditionErrors.length) {
+          this.evaluator?.log(bp.spec.logMessage, site);
+          continue;
+        }
+        hit.push(bp.spec.id);
       }
-      if (hit.length) return { reason: 'breakpoint', hitBreakpointIds: hit };
+      if (hit.length) return { reason: 'breakpoint', hitBreakpointIds: hit, ...(conditionErrors.length ? { conditionErrors } : {}) };
     }
     if (this.pausing && statement) return { reason: 'pause' };
     const step = this.step;

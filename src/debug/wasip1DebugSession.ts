@@ -14,6 +14,7 @@ import type { ExceptionFilter, FunctionBreakpointSpec, GuestEnd, StoppedMessage 
 /** Custom DAP event with the build's diagnostics ({ program, diagnostics: GoDiagnostic[] }), sent before every run. */
 export const BUILD_DIAGNOSTICS_EVENT = 'wasip1.buildDiagnostics';
 import { compileBreakpoint } from './functionBreakpoints';
+import { parseGoExpression } from './goExpression';
 import type { ShownVariable } from './goFrameVariables';
 import { type LineBreakpointSpec, nearestStatementLine, type ResolvedLineBreakpoint } from './goLineStops';
 import type { DecodedArgument, DecodedCall } from './hostCallDecoder';
@@ -111,6 +112,7 @@ export class Wasip1DebugSession extends LoggingDebugSession {
       supportsFunctionBreakpoints: true,
       supportsConditionalBreakpoints: true,
       supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
       supportsTerminateRequest: true,
       supportsRestartRequest: true,
       supportsReadMemoryRequest: true,
@@ -252,9 +254,13 @@ export class Wasip1DebugSession extends LoggingDebugSession {
       const id = this.nextBreakpointId++;
       if (!file) return lineBreakpoint({ id, verified: false, message: 'Breakpoints need a source file on disk.' });
       if (b.condition?.trim()) {
-        return lineBreakpoint({ id, verified: false, line: b.line, message: 'Conditions on Go lines are not supported yet: use a hit count, or a condition on a host-call function breakpoint.' });
+        try {
+          parseGoExpression(b.condition);
+        } catch (error) {
+          return lineBreakpoint({ id, verified: false, line: b.line, message: `The condition is not a Go expression: ${(error as Error).message}` });
+        }
       }
-      specs.push({ id, file, line: b.line, hitCondition: b.hitCondition });
+      specs.push({ id, file, line: b.line, condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage });
       const at = this.statementLines ? nearestStatementLine(this.statementLines, file, b.line) : undefined;
       if (this.statementLines && !at) return lineBreakpoint({ id, verified: false, line: b.line, message: `No Go code at or after line ${b.line} in this program.` });
       return lineBreakpoint({ id, verified: at !== undefined, line: at?.line ?? b.line });

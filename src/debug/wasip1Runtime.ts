@@ -297,6 +297,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       case 'stopped': this.emit('stopped', event); break;
       case 'breakpointProblem': this.emit('breakpointProblem', event.id, event.message); break;
       case 'statementLines': this.emit('statementLines', event.files); break;
+      case 'log': this.emit('output', 'console', event.text + '\n'); break;
       case 'lineBreakpoints': this.emit('lineBreakpoints', event.breakpoints); break;
       case 'trace':
         if (this.traceFd !== undefined) writeSync(this.traceFd, event.text + '\n');

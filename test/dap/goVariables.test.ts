@@ -73,6 +73,18 @@ for (const [name, stopLine] of [['dap_values', 65], ['dap_values_wasmimport', 68
       assert.equal(await evaluate('sl[1]', 'watch'), '11');
       assert.equal(await evaluate('m["one"]', 'watch'), '1');
       await assert.rejects(client.evaluateRequest({ expression: 'nothere', frameId: frames[0].id, context: 'watch' }), /nothere is not a variable in scope here/);
+      // Operators, builtins and conversions, as the watch view takes them.
+      assert.equal(await evaluate('len(sl)', 'watch'), '2');
+      assert.equal(await evaluate('cap(sl)', 'watch'), '5');
+      assert.equal(await evaluate('len(s) + a * 2', 'watch'), '12');
+      assert.equal(await evaluate('(*pp).Y', 'watch'), '2');
+      assert.equal(await evaluate('pp.X < 0 || n.Name != ""', 'watch'), 'true');
+      assert.equal(await evaluate('m["one"] + 1 == 2 && !b', 'watch'), 'false');
+      assert.equal(await evaluate('s + "!"', 'watch'), '"hi!"');
+      assert.equal(await evaluate('float64(a) / 2', 'watch'), '2.5');
+      assert.equal(await evaluate('int8(u64)', 'watch'), '1', 'a conversion wraps as in Go');
+      assert.equal(await evaluate('np == nil && e != nil', 'watch'), 'true');
+      await assert.rejects(client.evaluateRequest({ expression: 'a +', frameId: frames[0].id, context: 'watch' }), /the expression ends too soon/);
 
       // The caller's frame: main.main, stopped at its call.
       const callerScopes = (await client.scopesRequest({ frameId: frames[1].id })).body.scopes;
@@ -82,3 +94,46 @@ for (const [name, stopLine] of [['dap_values', 65], ['dap_values_wasmimport', 68
     });
   });
 }
+
+describe('wasip1 debug adapter: Go conditions and logpoints', () => {
+  let dc: DebugClient | undefined;
+  afterEach(async () => {
+    await dc?.stop();
+    dc = undefined;
+  });
+
+  test('a condition in Go stops only where it holds, hit counts count its hits, a logpoint logs and runs on', async () => {
+    const program = fixture('dap_lines');
+    const mainGo = path.join(program, 'main.go');
+    const session = await startSession();
+    dc = session.dc;
+    const client = dc;
+    const stopped = stoppedEvent(client);
+    let set: DebugProtocol.Breakpoint[] = [];
+    await launch(client, { program }, async () => {
+      set = (await client.setBreakpointsRequest({
+        source: { path: mainGo },
+        breakpoints: [
+          { line: 17, logMessage: 'total is {total}, {len(xs)} to add' },
+          { line: 18, condition: 'x == 6 && total > 0' },
+          { line: 20, condition: 'total +' },
+        ],
+      })).body.breakpoints;
+    });
+    // Before the build, good breakpoints wait without a message; a condition that is not Go is refused at once.
+    assert.deepEqual(set.map((bp) => bp.message === undefined), [true, true, false]);
+    assert.match(set[2].message ?? '', /not a Go expression/);
+    const event = await stopped;
+    const frames = (await client.stackTraceRequest({ threadId: event.body.threadId ?? 1 })).body.stackFrames;
+    assert.equal(`${frames[0].name}:${frames[0].line}`, 'main.sum:18');
+    const x = (await client.evaluateRequest({ expression: 'x', frameId: frames[0].id, context: 'watch' })).body.result;
+    assert.equal(x, '6', 'stopped where the condition holds, not at the first element');
+    await client.setBreakpointsRequest({ source: { path: mainGo }, breakpoints: [{ line: 17, logMessage: 'total is {total}, {len(xs)} to add' }] });
+    const ended = new Promise((resolve) => client.once('terminated', resolve));
+    await client.continueRequest({ threadId: 1 });
+    await ended;
+    const logged = (session.output.console ?? '').split('\n').filter((l) => l.startsWith('total is'));
+    assert.deepEqual(logged, ['total is 0, 3 to add', 'total is 3, 3 to add', 'total is 9, 3 to add', 'total is 13, 3 to add']);
+  });
+});
+
