@@ -142,6 +142,11 @@ describe('wasip1 debug adapter: Go source lines', () => {
     const user = frames.filter((f) => f.presentationHint !== 'label');
     assert.equal(`${user[0].name}:${user[0].line}`, 'main.main:53');
     assert.equal(user[0].source?.path, mainGo);
+    // The panicking frame's variables are still there to look at.
+    const scopes = (await client.scopesRequest({ frameId: user[0].id })).body.scopes;
+    const locals = (await client.variablesRequest({ variablesReference: scopes.find((s) => s.name === 'Locals')?.variablesReference ?? 0 })).body.variables;
+    assert.ok(locals.some((v) => v.name === 's' && v.value === '13'), locals.map((v) => `${v.name}=${v.value}`).join('; '));
+    assert.ok(locals.some((v) => v.name === 'm' && /nil/.test(v.value)), 'the nil map that panicked');
     const ended = exitCode(client);
     await client.continueRequest({ threadId: 1 });
     assert.equal(await ended, 2);

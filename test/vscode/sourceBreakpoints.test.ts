@@ -62,4 +62,60 @@ describe('wasip1 Go line breakpoints', () => {
       tracker.dispose();
     }
   });
+
+  it('fills the Variables view at a stop: Arguments and Locals of the frame with Go types and values', async function () {
+    this.timeout(180_000);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    // test/fixtures/go/dap_values, beside the workspace: a variable of every kind, alive at line 65.
+    const program = vscode.Uri.joinPath(folder.uri, '..', 'go', 'dap_values');
+    const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.joinPath(program, 'main.go'), new vscode.Position(64, 0)));
+    vscode.debug.addBreakpoints([breakpoint]);
+    const requested: string[] = [];
+    let stopped!: (threadId: number) => void;
+    const stop = new Promise<number>((resolve) => (stopped = resolve));
+    let ended!: () => void;
+    const end = new Promise<void>((resolve) => (ended = resolve));
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('wasip1', {
+      createDebugAdapterTracker: () => ({
+        onWillReceiveMessage: (message: { type?: string; command?: string }) => {
+          if (message.type === 'request' && message.command) requested.push(message.command);
+        },
+        onDidSendMessage: (message: Message) => {
+          if (message.type === 'event' && message.event === 'stopped') stopped(message.body?.threadId ?? 1);
+          if (message.type === 'event' && message.event === 'terminated') ended();
+        },
+        onExit: () => ended(),
+      }),
+    });
+    try {
+      assert.equal(await vscode.debug.startDebugging(folder, { type: 'wasip1', request: 'launch', name: 'debug values', program: program.fsPath }), true);
+      const threadId = await Promise.race([stop, end.then(() => assert.fail('ended without stopping'))]);
+      const session = vscode.debug.activeDebugSession;
+      assert.ok(session);
+      const trace = (await session.customRequest('stackTrace', { threadId })) as { stackFrames: { id: number; name: string; line: number }[] };
+      assert.equal(`${trace.stackFrames[0].name}:${trace.stackFrames[0].line}`, 'main.inspect:65');
+      const { scopes } = (await session.customRequest('scopes', { frameId: trace.stackFrames[0].id })) as { scopes: { name: string; variablesReference: number }[] };
+      assert.deepEqual(scopes.map((s) => s.name).slice(0, 3), ['Arguments', 'Locals', 'Globals']);
+      const variables = async (name: string): Promise<string[]> => {
+        const scope = scopes.find((s) => s.name === name);
+        const { variables: list } = (await session.customRequest('variables', { variablesReference: scope?.variablesReference })) as { variables: { name: string; type: string; value: string }[] };
+        return list.map((v) => `${v.name} ${v.type} = ${v.value}`);
+      };
+      assert.deepEqual(await variables('Arguments'), ['a int = 5', 's string = "hi"', 'total int = 3']);
+      const locals = await variables('Locals');
+      for (const expected of ['p main.point = main.point {X: 1, Y: 2}', 'x string = "inner"', '(x) int = 1', 'sl []int = []int len: 2, cap: 5, [10, 11]']) {
+        assert.ok(locals.includes(expected), `${expected} in ${locals.join('; ')}`);
+      }
+      const hover = (await session.customRequest('evaluate', { expression: 'pp.X', frameId: trace.stackFrames[0].id, context: 'hover' })) as { result: string };
+      assert.equal(hover.result, '1');
+      assert.ok(requested.includes('scopes'), 'VS Code asked for the scopes itself');
+      vscode.debug.removeBreakpoints([breakpoint]);
+      await session.customRequest('continue', { threadId });
+      await end;
+    } finally {
+      vscode.debug.removeBreakpoints([breakpoint]);
+      tracker.dispose();
+    }
+  });
 });
