@@ -5,6 +5,12 @@
 //  - A CPU-bound program (bench/programs/cpu) run three ways, from the launch response (the guest is
 //    built and instantiated) to its exit: Run (noDebug, the optimised build), Debug with no breakpoint,
 //    Debug with a line breakpoint in code that is not hot (the last line, hit once).
+//  - Variables (bench/debugger, a frame with twenty locals and a 100,000-element slice): stop →
+//    stack, scopes and the top frame's variables, at the first stop (which may wait for the debug
+//    information, built beside the program) and again once it is there; one page of 100 elements
+//    from the middle of the slice.
+//  - A conditional breakpoint whose condition is false on a line run 100,000 times, against the same
+//    Debug run without it.
 //   node bench/debugger.mjs [--rounds N]
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { dirname, join, resolve } from 'node:path';
@@ -14,10 +20,11 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const adapter = join(repo, 'dist', 'debugAdapter.js');
 const hello = join(repo, 'test', 'fixtures', 'workspace');
 const cpu = join(repo, 'bench', 'programs', 'cpu');
+const values = join(repo, 'bench', 'debugger');
 const roundsFlag = process.argv.indexOf('--rounds');
 const rounds = roundsFlag > 0 ? Number(process.argv[roundsFlag + 1]) : 3;
 
-async function session(program, { noDebug = false, breakpoints = [] } = {}) {
+async function session(program, { noDebug = false, breakpoints = [], onStop } = {}) {
   const dc = new DebugClient('node', adapter, 'wasip1', { cwd: repo });
   dc.defaultTimeout = 300_000;
   await dc.start();
@@ -25,22 +32,26 @@ async function session(program, { noDebug = false, breakpoints = [] } = {}) {
   const initialized = dc.waitForEvent('initialized');
   const launched = dc.launch({ program, noDebug });
   await initialized;
-  if (breakpoints.length) await dc.setBreakpointsRequest({ source: { path: join(program, 'main.go') }, breakpoints: breakpoints.map((line) => ({ line })) });
+  if (breakpoints.length) await dc.setBreakpointsRequest({ source: { path: join(program, 'main.go') }, breakpoints: breakpoints.map((b) => (typeof b === 'number' ? { line: b } : b)) });
   await dc.configurationDoneRequest();
   const stopped = breakpoints.length ? dc.waitForEvent('stopped') : undefined;
   const exited = dc.waitForEvent('exited');
   await launched;
   const running = performance.now();
   let firstStop;
+  let measured;
+  let resumed;
   if (stopped) {
-    await stopped;
+    const event = await stopped;
     firstStop = performance.now();
+    if (onStop) measured = await onStop(dc, event);
+    resumed = performance.now();
     await dc.continueRequest({ threadId: 1 });
   }
   await exited;
   const ended = performance.now();
   await dc.stop();
-  return { toFirstStop: firstStop && firstStop - started, run: ended - running, stopToEnd: firstStop && ended - firstStop };
+  return { toFirstStop: firstStop && firstStop - started, run: ended - running, resumedToEnd: resumed && ended - resumed, ...measured };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -60,6 +71,46 @@ const debugNone = await measure('cpu: Debug, no breakpoint', cpu, {}, (r) => r.r
 const debugCold = await measure('cpu: Debug, a breakpoint on a line that is not hot (line 22, hit once)', cpu, { breakpoints: [22] }, (r) => r.run);
 rows.push(run, debugNone, debugCold);
 
+/** Stack, scopes and the top frame's variables, as VS Code asks for them at a stop. */
+async function topFrameVariables(dc, threadId) {
+  const frames = (await dc.stackTraceRequest({ threadId })).body.stackFrames;
+  const scopes = (await dc.scopesRequest({ frameId: frames[0].id })).body.scopes;
+  const lists = [];
+  for (const scope of scopes.slice(0, 2)) lists.push((await dc.variablesRequest({ variablesReference: scope.variablesReference })).body.variables);
+  return lists.flat();
+}
+const variablesAt = async (dc, event) => {
+  const t0 = performance.now();
+  await topFrameVariables(dc, event.body.threadId);
+  const first = performance.now() - t0;
+  const t1 = performance.now();
+  const locals = await topFrameVariables(dc, event.body.threadId);
+  const again = performance.now() - t1;
+  const big = locals.find((v) => v.name === 'big');
+  const t2 = performance.now();
+  const page = (await dc.variablesRequest({ variablesReference: big.variablesReference, filter: 'indexed', start: 50_000, count: 100 })).body.variables;
+  const paged = performance.now() - t2;
+  if (page.length !== 100 || page[0].value !== String(150_000)) throw new Error(`unexpected page: ${JSON.stringify(page.slice(0, 2))}`);
+  if (locals.length < 20) throw new Error(`only ${locals.length} variables`);
+  return { first, again, paged };
+};
+rows.push(await measure('variables: stop → stack, scopes and 20 locals, first stop (debug information maybe still building)', values, { breakpoints: [20], onStop: variablesAt }, (r) => r.first));
+rows.push(await measure('variables: the same, debug information ready', values, { breakpoints: [20], onStop: variablesAt }, (r) => r.again));
+rows.push(await measure('variables: a page of 100 elements from the middle of a 100,000-element slice', values, { breakpoints: [20], onStop: variablesAt }, (r) => r.paged));
+// Both runs stop first at line 20 and wait there for the debug information, so neither counts building it.
+const thenBreakpoints = (breakpoints) => async (dc, event) => {
+  await topFrameVariables(dc, event.body.threadId);
+  await dc.setBreakpointsRequest({ source: { path: join(values, 'main.go') }, breakpoints });
+};
+const loopPlain = await measure('conditional: Debug, no breakpoint on the loop (100,000 passes), from line 20 to the end', values, { breakpoints: [20], onStop: thenBreakpoints([]) }, (r) => r.resumedToEnd);
+const loopCond = await measure('conditional: Debug, `i < 0` on the loop\'s line (false 100,000 times), from line 20 to the end', values, { breakpoints: [20], onStop: thenBreakpoints([{ line: 22, condition: 'i < 0' }]) }, (r) => r.resumedToEnd);
+loopCond.base = loopPlain;
+rows.push(loopPlain, loopCond);
+
 console.log('| measurement | seconds (median of %d) | vs Run |', rounds);
 console.log('|---|---:|---:|');
-for (const row of rows) console.log(`| ${row.label} | ${seconds(row.seconds * 1000)} | ${row === rows[0] ? '' : (row.seconds / run.seconds).toFixed(2) + 'x'} |`);
+const vsRun = new Set([run, debugNone, debugCold]);
+for (const row of rows) {
+  const ratio = vsRun.has(row) ? `${(row.seconds / run.seconds).toFixed(2)}x` : row.base ? `${(row.seconds / row.base.seconds).toFixed(2)}x of the run without it` : '';
+  console.log(`| ${row.label} | ${seconds(row.seconds * 1000)} | ${ratio} |`);
+}

@@ -12,8 +12,12 @@ import { fixture, launch, startSession, stoppedEvent } from './dapHarness';
 
 const shown = (v: DebugProtocol.Variable): string => `${v.name}: ${v.type} = ${v.value}`;
 
-for (const [name, stopLine] of [['dap_values', 65], ['dap_values_wasmimport', 68]] as const) {
-  describe(`wasip1 debug adapter: Go variables (${name})`, () => {
+// Map layouts changed in Go 1.24 (swiss tables), DWARF abbreviations in 1.22, 1.24 and 1.25.
+const toolchains = ['go1.21.13', 'go1.24.13', 'local'];
+const cases = toolchains.flatMap((toolchain) => [['dap_values', 65, toolchain], ['dap_values_wasmimport', 68, toolchain]] as const);
+
+for (const [name, stopLine, toolchain] of cases) {
+  describe(`wasip1 debug adapter: Go variables (${name}, ${toolchain})`, () => {
     let dc: DebugClient | undefined;
     afterEach(async () => {
       await dc?.stop();
@@ -26,7 +30,9 @@ for (const [name, stopLine] of [['dap_values', 65], ['dap_values_wasmimport', 68
       dc = session.dc;
       const client = dc;
       const stopped = stoppedEvent(client);
-      await launch(client, { program }, () => client.setBreakpointsRequest({ source: { path: path.join(program, 'main.go') }, breakpoints: [{ line: stopLine }] }));
+      await launch(client, { program, goEnv: { GOTOOLCHAIN: toolchain, GOFLAGS: '-buildvcs=false' } }, () =>
+        client.setBreakpointsRequest({ source: { path: path.join(program, 'main.go') }, breakpoints: [{ line: stopLine }] }),
+      );
       const event = await stopped;
       const frames = (await client.stackTraceRequest({ threadId: event.body.threadId ?? 1 })).body.stackFrames;
       assert.equal(`${frames[0].name}:${frames[0].line}`, `main.inspect:${stopLine}`);
@@ -37,6 +43,8 @@ for (const [name, stopLine] of [['dap_values', 65], ['dap_values_wasmimport', 68
 
       assert.deepEqual((await read('Arguments')).map(shown), ['a: int = 5', 's: string = "hi"', 'total: int = 3']);
       const locals = new Map((await read('Locals')).map((v) => [v.name, v]));
+      const children = async (v: DebugProtocol.Variable | undefined, start?: number, count?: number): Promise<string[]> =>
+        (await client.variablesRequest({ variablesReference: v?.variablesReference ?? 0, start, count, filter: start === undefined ? undefined : 'indexed' })).body.variables.map(shown);
       const expect = (local: string, type: string, value: string): void => {
         const v = locals.get(local);
         assert.ok(v, `${local} among the locals: ${[...locals.keys()].join(', ')}`);
@@ -54,9 +62,28 @@ for (const [name, stopLine] of [['dap_values', 65], ['dap_values_wasmimport', 68
       expect('temp', 'main.celsius', '36.5');
       expect('e', 'error(*errors.errorString)', '"boom" &{s: "boom"}');
       expect('m', 'map[string]int', 'map[string]int ["one": 1]');
+      expect('i16', 'int16', '-16');
+      expect('i32', 'int32', '-32');
+      expect('i64', 'int64', '-64');
+      expect('u8', 'uint8', '8');
+      expect('u16', 'uint16', '16');
+      expect('u32', 'uint32', '32');
+      expect('u', 'uint', '7');
+      expect('up', 'uintptr', '9');
+      expect('f64', 'float64', '2.25');
+      expect('c64', 'complex64', '(1 + 2i)');
+      expect('p', 'main.point', 'main.point {X: 1, Y: 2}');
+      expect('pp', '*main.point', '&{X: 1, Y: 2}');
+      expect('arr', '[3]int', '[7, 8, 9]');
+      expect('sl', '[]int', '[]int len: 2, cap: 5, [10, 11]');
+      expect('nilSlice', '[]int', '[]int nil');
+      expect('anyInt', 'interface {}(int)', '42');
+      expect('ch', 'chan int', 'chan int buffered len: 1, cap: 4');
+      expect('pr', 'main.pair', 'main.pair {A: 1, B: 2}');
+      expect('n', 'main.named', 'main.named {point: {X: 3, Y: 4}, Name: "n", tags: []string{…}}');
+      assert.match(locals.get('big')?.value ?? '', /^map\[int\]string \[/);
+      assert.equal((await children(locals.get('big'))).length, 20, 'all twenty entries of the map');
 
-      const children = async (v: DebugProtocol.Variable | undefined, start?: number, count?: number): Promise<string[]> =>
-        (await client.variablesRequest({ variablesReference: v?.variablesReference ?? 0, start, count, filter: start === undefined ? undefined : 'indexed' })).body.variables.map(shown);
       assert.deepEqual(await children(locals.get('p')), ['X: int = 1', 'Y: int = 2']);
       assert.deepEqual(await children(locals.get('sl'), 1, 1), ['[1]: int = 11']);
       assert.equal(locals.get('sl')?.indexedVariables, 2);

@@ -1,0 +1,3 @@
+module benchdebugger
+
+go 1.21
