@@ -25,6 +25,7 @@ import { panickingGoroutineFrames } from './goPanicTrace';
 import { declarationFrame, walkGoStack } from './goStackWalker';
 import { type DecodedCall, decodeCallArguments, decodeCallResult, describeDescriptor, formatCall, formatResult } from './hostCallDecoder';
 import { HostCallStatistics } from './hostCallStatistics';
+import { compileCondition, conditionProbeModule } from './conditionProbes';
 import { GoFrameVariables } from './goFrameVariables';
 import { GoLineStops, type LineBreakpointSpec, type LineStop, type StepKind } from './goLineStops';
 import { parseAssemblyListing } from '../wasm/goAssemblyListing';
@@ -103,6 +104,10 @@ class DebugWorker {
   /** Sites of runtime.fatalpanic: where an unrecovered panic's stack is still the panicking goroutine's. */
   private panicSites = new Set<number>();
   private panicFrames: StackFrameInfo[] | undefined;
+  /** The probes' table slot and what a probe function there needs. */
+  private probeSlot: { table: WebAssembly.Table; slot: number; onProbe: (site: number) => void; memory: WebAssembly.Memory | undefined } | undefined;
+  /** The condition probe's filter flag (0 while a step or pause needs every site). */
+  private conditionFilter: WebAssembly.Global | undefined;
   /** The Go variables of the stopped frames, once the module is instrumented. */
   private variables: GoFrameVariables | undefined;
   /** Where runtime.allgs and goid are, once found (looked for again at each stop until then). */
@@ -215,7 +220,9 @@ class DebugWorker {
   private attachLineStops(instance: WebAssembly.Instance, instrumented: { sites: StatementSites; probeSlot: number; siteFlag: Uint32Array; flagCount: number }, pclntab: GoPclntab): void {
     const { sites, probeSlot } = instrumented;
     const table = instance.exports[PROBE_EXPORTS.table] as WebAssembly.Table;
-    table.set(probeSlot, probeTrampoline((site) => this.onProbe(site)) as never);
+    const onProbe = (site: number): void => this.onProbe(site);
+    table.set(probeSlot, probeTrampoline(onProbe) as never);
+    this.probeSlot = { table, slot: probeSlot, onProbe, memory: Object.values(instance.exports).find((e) => e instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined };
     const memory = (): DataView => {
       this.host.memory.refresh();
       const bytes = this.host.memory.bytes;
@@ -250,6 +257,9 @@ class DebugWorker {
       };
     }
     post({ kind: 'statementLines', files: stops.statementLines() });
+    stops.onRearm = () => {
+      if (this.conditionFilter) this.conditionFilter.value = stops.filtering ? 1 : 0;
+    };
     this.setLineBreakpoints(this.setup.lineBreakpoints);
   }
 
@@ -294,6 +304,37 @@ class DebugWorker {
   private setLineBreakpoints(specs: readonly LineBreakpointSpec[]): void {
     if (!this.lineStops) return;
     post({ kind: 'lineBreakpoints', breakpoints: this.lineStops.setBreakpoints(specs) });
+    this.installConditionProbe();
+  }
+
+  /**
+   * Puts in the probe slot a function that tests, in wasm, the conditions it can compile, so a false
+   * one costs no call into JavaScript; the rest are tested by the debugger as before.
+   */
+  private installConditionProbe(): void {
+    const stops = this.lineStops;
+    const probe = this.probeSlot;
+    const sp = this.stackPointer;
+    if (!stops || !probe?.memory || !sp || !this.variables || !this.pclntab) return;
+    const pclntab = this.pclntab;
+    const conditions: { site: number; code: number[] }[] = [];
+    for (const [site, nodes] of stops.conditionalSites()) {
+      const pc = stops.sites.pc[site];
+      const frame: StackFrameInfo = { name: pclntab.funcName(pclntab.funcIndexForPC(pc)), kind: 'go', pc, line: stops.sites.line[site], atStatement: true };
+      const codes = nodes.map((node) => compileCondition(node, (name) => this.variables?.slot(frame, name)));
+      if (codes.some((c) => c === undefined)) continue;
+      const code = (codes as number[][]).reduce((all, c, i) => (i === 0 ? c : [...all, ...c, 0x72]), [] as number[]);
+      conditions.push({ site, code });
+    }
+    try {
+      const module = new WebAssembly.Module(conditionProbeModule(conditions) as Uint8Array<ArrayBuffer>);
+      const instance = new WebAssembly.Instance(module, { d: { p: probe.onProbe, m: probe.memory, sp } });
+      this.conditionFilter = instance.exports.f as WebAssembly.Global;
+      this.conditionFilter.value = stops.filtering ? 1 : 0;
+      probe.table.set(probe.slot, instance.exports.p as never);
+    } catch (error) {
+      post({ kind: 'trace', text: `Conditions are tested in JavaScript: ${(error as Error).message}` });
+    }
   }
 
   /**
@@ -533,7 +574,10 @@ class DebugWorker {
       case 'next': this.startStep('over'); break;
       case 'step': this.startStep(command.step); break;
       case 'lineBreakpoints': this.setLineBreakpoints(command.breakpoints); break;
-      case 'debugInfo': this.variables?.setDebugInfo(command.listing, command.problem); break;
+      case 'debugInfo':
+        this.variables?.setDebugInfo(command.listing, command.problem);
+        this.installConditionProbe();
+        break;
       case 'goScopes': this.reply(command.id, () => this.variables?.scopes(this.frameAt(command.frame), this.memoryView())); break;
       case 'goVariables': this.reply(command.id, () => this.variables?.variables(command.reference, command.start, command.count) ?? []); break;
       case 'goEvaluate':

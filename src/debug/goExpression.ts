@@ -152,7 +152,8 @@ export function evaluateGo(node: Node, lookup: (name: string) => GoValue | undef
       return { t: 'value', value: field };
     }
     case 'index': {
-      const x = ev(node.x);
+      const indexed = ev(node.x);
+      const x = indexed.t === 'value' && basicKind(indexed.value) === 'string' ? basic(indexed) : indexed;
       const index = basic(ev(node.index));
       if (x.t === 'string') {
         const at = Number(asInt(index, 'an index'));

@@ -5,6 +5,7 @@
 // arrives after the program has started; until then, and for a function whose frame differs between
 // the two builds, the frame says so instead of guessing.
 import { frameMismatches } from '../gotool/goDebugInfoBuild';
+import type { LocalSlot } from './conditionProbes';
 import { display, evaluateGo, GoExpressionError, type GoExpressionNode, parseGoExpression } from './goExpression';
 import { decodeDwarfFunction, frameAddress, type GoDwarfFunction, variablesInScope } from '../wasm/goDwarf';
 import { type DwarfListing, parseDwarfListing } from '../wasm/goDwarfListing';
@@ -123,6 +124,17 @@ export class GoFrameVariables {
         return `<${(error as Error).message}>`;
       }
     });
+  }
+
+  /** Where a local of the frame lives, relative to its SP, for a condition compiled to wasm; undefined when it may move or is not known. */
+  slot(frame: VariableFrame, name: string): LocalSlot | undefined {
+    const dwarf = this.dwarfListing();
+    if (!dwarf || frame.pc === undefined) return undefined;
+    const fn = this.dwarfFunction(frame.name, dwarf);
+    if ('error' in fn) return undefined;
+    const v = variablesInScope(fn, (frame.pc & 0xffff) - (frame.atStatement ? 0 : 1), frame.line).find((c) => c.name === name && !c.shadowed);
+    if (!v || v.onHeap || v.cfaOffset === undefined) return undefined;
+    return { offsetFromSp: this.pclntab.frameSize(frame.pc) + 8 + v.cfaOffset, type: v.typeName };
   }
 
   /** Reads only the variables an expression names, each once: a condition costs what it uses. */

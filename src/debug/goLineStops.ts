@@ -170,6 +170,23 @@ export class GoLineStops {
     return this.step !== undefined;
   }
 
+  /** No step or pause needs every site: a site may be passed over where its conditions are false. */
+  get filtering(): boolean {
+    return this.step === undefined && !this.pausing;
+  }
+
+  /** Sites whose breakpoints all have conditions (and log nothing), with those conditions. */
+  conditionalSites(): Map<number, GoExpressionNode[]> {
+    const result = new Map<number, GoExpressionNode[]>();
+    for (const [site, breakpoints] of this.bySite) {
+      if (breakpoints.every((bp) => bp.condition && bp.spec.logMessage === undefined)) result.set(site, breakpoints.map((bp) => bp.condition as GoExpressionNode));
+    }
+    return result;
+  }
+
+  /** Called after every change of what is armed (breakpoints, steps, pause). */
+  onRearm: (() => void) | undefined;
+
   /** Stop at the next statement any goroutine reaches. */
   pause(): void {
     this.pausing = true;
@@ -283,6 +300,7 @@ export class GoLineStops {
         this.armed[flag].value = wanted[flag];
       }
     }
+    this.onRearm?.();
   }
 
   /** The pclntab the sites came from, for the worker's stack walks. */
