@@ -59,6 +59,14 @@ console.log(`stopped after ${((Date.now() - started) / 1000).toFixed(1)} s; call
 console.log('current-line markers:', await currentLine());
 await page.screenshot({ path: path.join(shots, '2-stopped-at-breakpoint.png') });
 
+// The Variables view: expand Locals (VS Code opens the first scope, Arguments, by itself).
+const scopeRow = await page.$('.debug-variables .monaco-list-row[aria-label^="Locals"], .debug-variables .monaco-list-row:has-text("Locals")');
+if (scopeRow) await scopeRow.click();
+await page.waitForTimeout(1500);
+const variablesShown = await page.$$eval('.debug-variables .monaco-list-row', (els) => els.map((e) => e.textContent?.replace(/\s+/g, ' ').trim()));
+console.log('variables view:', JSON.stringify(variablesShown.slice(0, 20)));
+await page.screenshot({ path: path.join(shots, '2b-variables.png') });
+
 await page.keyboard.press('F11');
 await page.waitForTimeout(2500);
 console.log('after Step Into (F11):', JSON.stringify((await callStack()).slice(0, 4)));
@@ -71,6 +79,32 @@ await page.keyboard.press('Shift+F11');
 await page.waitForTimeout(2500);
 console.log('after Step Out (Shift+F11):', JSON.stringify((await callStack()).slice(0, 4)));
 await page.screenshot({ path: path.join(shots, '5-step-out.png') });
+// A breakpoint in sum's loop, reached with Continue: its argument and locals in the Variables view,
+// and a hover on `total`.
+await page.click('.monaco-editor .view-lines');
+await page.keyboard.press('Control+G');
+await page.waitForTimeout(500);
+await page.keyboard.type('18');
+await page.keyboard.press('Enter');
+await page.waitForTimeout(500);
+await page.keyboard.press('F9');
+await page.waitForTimeout(500);
+await page.keyboard.press('F5');
+await page.waitForTimeout(3000);
+console.log('at the loop breakpoint:', JSON.stringify((await callStack()).slice(0, 3)));
+const locals = await page.$('.debug-variables .monaco-list-row[aria-label^="Locals"], .debug-variables .monaco-list-row:has-text("Locals")');
+if (locals && (await locals.getAttribute('aria-expanded')) !== 'true') await locals.click();
+await page.waitForTimeout(1500);
+console.log('variables view in sum:', JSON.stringify(await page.$$eval('.debug-variables .monaco-list-row', (els) => els.map((e) => e.textContent?.replace(/\s+/g, ' ').trim()))));
+const total = await page.$('.view-line span:text-is("total")');
+if (total) {
+  await total.hover();
+  await page.waitForTimeout(2000);
+  console.log('hover on total:', JSON.stringify(await page.$$eval('.debug-hover-widget', (els) => els.map((e) => e.textContent?.replace(/\s+/g, ' ').trim()))));
+}
+await page.screenshot({ path: path.join(shots, '6-variables-in-sum.png') });
+await page.keyboard.press('Escape');
+await page.keyboard.press('F9');
 await page.keyboard.press('F5');
 await page.waitForTimeout(3000);
 const repl = await page.$$eval('.repl .monaco-tl-contents, .repl-tree .output', (els) => els.map((e) => e.textContent).join('\n')).catch(() => '');
