@@ -5,6 +5,7 @@
 // the locals from the Go stack (SP + the frame's size + 8 + the variable's offset from the CFA, as
 // goDwarf's frameAddress) and returns at once when the condition is false; anything else calls the
 // JavaScript probe as before. A flag turns the filtering off while a step or a pause needs every site.
+import { sleb128, uleb128 } from '../wasm/leb128';
 import type { GoExpressionNode } from './goExpression';
 
 /** Where a local lives at a site and what it holds: what compileCondition needs to read it. */
@@ -37,12 +38,12 @@ export function compileCondition(node: GoExpressionNode, slot: (name: string) =>
 function compile(node: GoExpressionNode, slot: (name: string) => LocalSlot | undefined): Compiled | undefined {
   switch (node.k) {
     case 'int':
-      return node.v >= -(2n ** 63n) && node.v < 2n ** 64n ? { kind: 'int', unsigned: false, code: [0x42, ...sleb64(BigInt.asIntN(64, node.v))] } : undefined;
+      return node.v >= -(2n ** 63n) && node.v < 2n ** 64n ? { kind: 'int', unsigned: false, code: [0x42, ...sleb128(BigInt.asIntN(64, node.v))] } : undefined;
     case 'name': {
       if (node.name === 'true' || node.name === 'false') return { kind: 'bool', code: [0x41, node.name === 'true' ? 1 : 0] };
       const local = slot(node.name);
       if (!local) return undefined;
-      const address = [0x23, SP_GLOBAL, 0x41, ...sleb64(BigInt(local.offsetFromSp)), 0x6a];
+      const address = [0x23, SP_GLOBAL, 0x41, ...sleb128(BigInt(local.offsetFromSp)), 0x6a];
       if (local.type === 'bool') return { kind: 'bool', code: [...address, 0x2d, 0, 0] }; // i32.load8_u
       const load = LOADS[local.type];
       return load ? { kind: 'int', unsigned: load[1], code: [...address, load[0], 0, 0] } : undefined;
@@ -87,14 +88,14 @@ export function conditionProbeModule(conditions: readonly { site: number; code: 
     body.push(
       0x02, 0x40, // block
       0x23, FILTER_GLOBAL, 0x45, 0x0d, 0, // filter off: next
-      0x20, 0, 0x41, ...sleb64(BigInt(site)), 0x47, 0x0d, 0, // another site: next
+      0x20, 0, 0x41, ...sleb128(BigInt(site)), 0x47, 0x0d, 0, // another site: next
       ...code, 0x45, 0x04, 0x40, 0x0f, 0x0b, // false: return
       0x0b,
     );
   }
   body.push(0x20, 0, 0x10, 0, 0x0b); // probe(site)
   const name = (text: string): number[] => [text.length, ...Buffer.from(text)];
-  const section = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
+  const section = (id: number, content: number[]): number[] => [id, ...uleb128(content.length), ...content];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [1, 0x60, 1, 0x7f, 0]),
@@ -102,30 +103,6 @@ export function conditionProbeModule(conditions: readonly { site: number; code: 
     ...section(3, [1, 0]),
     ...section(6, [1, 0x7f, 1, 0x41, 1, 0x0b]),
     ...section(7, [2, ...name('p'), 0x00, 1, ...name('f'), 0x03, 1]),
-    ...section(10, [1, ...uleb(body.length), ...body]),
+    ...section(10, [1, ...uleb128(body.length), ...body]),
   ]);
-}
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value !== 0) b |= 0x80;
-    out.push(b);
-  } while (value !== 0);
-  return out;
-}
-
-function sleb64(value: bigint): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = Number(value & 0x7fn);
-    value >>= 7n;
-    if ((value === 0n && (b & 0x40) === 0) || (value === -1n && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
 }

@@ -2,10 +2,12 @@
 // walk Go's own stack in linear memory (the wasm call stack loses frames after a goroutine switch and
 // carries no resume points). So before a debug run we append one export entry for that global to
 // the module's export section. Nothing else in the module moves: code, data and names stay as built.
+import { readUleb128, uleb128 } from '../wasm/leb128';
+import { PROBE_EXPORTS } from '../wasm/goStatementProbes';
 import type { WasmModule } from '../wasm/moduleReader';
 
 /** Name of the added export; chosen so it cannot clash with a Go //go:wasmexport name. */
-export const STACK_POINTER_EXPORT = 'wasip1.debug.sp';
+export const STACK_POINTER_EXPORT = PROBE_EXPORTS.stackPointer;
 
 const EXPORT_SECTION_ID = 7;
 const EXTERNAL_KIND_GLOBAL = 3;
@@ -22,41 +24,20 @@ export function withStackPointerExport(module: WasmModule): Uint8Array | undefin
   if (!section) return undefined;
 
   const bytes = module.bytes;
-  const [oldCount, countLength] = readU32Leb(bytes, section.offset);
+  const [oldCount, countLength] = readUleb128(bytes, section.offset);
   const name = new TextEncoder().encode(STACK_POINTER_EXPORT);
-  const entry = [...u32Leb(name.length), ...name, EXTERNAL_KIND_GLOBAL, ...u32Leb(0)];
+  const entry = [...uleb128(name.length), ...name, EXTERNAL_KIND_GLOBAL, ...uleb128(0)];
   const entries = bytes.subarray(section.offset + countLength, section.offset + section.size);
-  const body = concat([Uint8Array.from(u32Leb(oldCount + 1)), entries, Uint8Array.from(entry)]);
+  const body = concat([Uint8Array.from(uleb128(oldCount + 1)), entries, Uint8Array.from(entry)]);
   return concat([
     bytes.subarray(0, section.headerOffset),
-    Uint8Array.from([EXPORT_SECTION_ID, ...u32Leb(body.length)]),
+    Uint8Array.from([EXPORT_SECTION_ID, ...uleb128(body.length)]),
     body,
     bytes.subarray(section.offset + section.size),
   ]);
 }
 
-function readU32Leb(bytes: Uint8Array, at: number): [value: number, length: number] {
-  let value = 0;
-  let shift = 0;
-  let i = at;
-  for (;;) {
-    const byte = bytes[i++];
-    value += (byte & 0x7f) * 2 ** shift;
-    if ((byte & 0x80) === 0) return [value, i - at];
-    shift += 7;
-  }
-}
 
-function u32Leb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
 
 function concat(parts: Uint8Array[]): Uint8Array {
   const result = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

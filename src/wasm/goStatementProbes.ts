@@ -16,6 +16,7 @@
 // which is when a pause or a new breakpoint sent meanwhile is taken up.
 import type { WasmModule } from './moduleReader';
 import { SiteFlag, type StatementSites } from './goStatementSites';
+import { readUleb128, sleb128, uleb128 } from './leb128';
 import { Opcode } from './wasmCode';
 
 export const PROBE_EXPORTS = {
@@ -134,7 +135,7 @@ function sectionBody(module: WasmModule, id: number): Uint8Array {
 
 /** A vector section body with `entry` appended (count + 1). */
 function appendEntries(body: Uint8Array, ...entries: number[][]): Uint8Array {
-  const [count, length] = readU32(body, 0);
+  const [count, length] = readUleb128(body, 0);
   const out = new ByteSink(body.length + 64);
   out.u32(count + entries.length);
   out.raw(body.subarray(length));
@@ -156,7 +157,7 @@ function globalSection(module: WasmModule, armedCount: number): Uint8Array {
   const body = sectionBody(module, SECTION.global);
   const entries: number[][] = [];
   for (let i = 0; i < armedCount; i++) entries.push([0x7f, 1, 0x41, 0, 0x0b]);
-  entries.push([0x7f, 1, 0x41, ...sleb(POLL_BUDGET), 0x0b]);
+  entries.push([0x7f, 1, 0x41, ...sleb128(POLL_BUDGET), 0x0b]);
   return appendEntries(body, ...entries);
 }
 
@@ -165,7 +166,7 @@ function exportSection(module: WasmModule, flagCount: number, firstFlagGlobal: n
   const add = (name: string, kind: number, index: number): void => {
     if (module.exports.some((e) => e.name === name)) return;
     const encoded = new TextEncoder().encode(name);
-    entries.push([...uleb(encoded.length), ...encoded, kind, ...uleb(index)]);
+    entries.push([...uleb128(encoded.length), ...encoded, kind, ...uleb128(index)]);
   };
   add(PROBE_EXPORTS.table, EXPORT_KIND.table, 0);
   add(PROBE_EXPORTS.stackPointer, EXPORT_KIND.global, SP_GLOBAL);
@@ -180,7 +181,7 @@ function codeSection(module: WasmModule, sites: StatementSites, siteFlag: Uint32
   const functions = module.codeOffsets.length;
   const out = new ByteSink(sectionBody(module, SECTION.code).length + sites.count * 16 + functions * 24);
   out.u32(functions);
-  const call = [0x41, ...sleb(slot), 0x11, ...uleb(type), 0x00];
+  const call = [0x41, ...sleb128(slot), 0x11, ...uleb128(type), 0x00];
   const body = new ByteSink(1 << 16);
   for (let f = 0; f < functions; f++) {
     const offset = module.codeOffsets[f];
@@ -211,7 +212,7 @@ function codeSection(module: WasmModule, sites: StatementSites, siteFlag: Uint32
       from = at;
       body.byte(Opcode.globalGet);
       body.u32(firstFlagGlobal + siteFlag[s]);
-      body.raw(Uint8Array.of(Opcode.if, 0x40, 0x41, ...sleb(s), ...call, Opcode.end));
+      body.raw(Uint8Array.of(Opcode.if, 0x40, 0x41, ...sleb128(s), ...call, Opcode.end));
     }
     body.raw(bytes.subarray(from, offset + size));
     const rewritten = body.result();
@@ -241,7 +242,7 @@ class ByteSink {
     this.buffer[this.length++] = b;
   }
   u32(value: number): void {
-    for (const b of uleb(value)) this.byte(b);
+    for (const b of uleb128(value)) this.byte(b);
   }
   raw(data: Uint8Array): void {
     this.reserve(data.length);
@@ -250,41 +251,5 @@ class ByteSink {
   }
   result(): Uint8Array {
     return this.buffer.slice(0, this.length);
-  }
-}
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value !== 0) b |= 0x80;
-    out.push(b);
-  } while (value !== 0);
-  return out;
-}
-
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (b & 0x40) === 0) || (value === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-function readU32(bytes: Uint8Array, at: number): [number, number] {
-  let value = 0;
-  let shift = 0;
-  let i = at;
-  for (;;) {
-    const b = bytes[i++];
-    value += (b & 0x7f) * 2 ** shift;
-    if (!(b & 0x80)) return [value, i - at];
-    shift += 7;
   }
 }
