@@ -129,6 +129,23 @@ describe('wasip1 debug adapter: Go conditions and logpoints', () => {
     dc = undefined;
   });
 
+  test('a hit count with a condition counts only the hits where the condition holds', async () => {
+    const program = fixture('dap_lines');
+    const session = await startSession();
+    dc = session.dc;
+    const client = dc;
+    const stopped = stoppedEvent(client);
+    // xs is [3, 6, 4]: x > 3 holds for 6 and 4, and the second of those is 4.
+    await launch(client, { program }, () => client.setBreakpointsRequest({ source: { path: path.join(program, 'main.go') }, breakpoints: [{ line: 18, condition: 'x > 3', hitCondition: '2' }] }));
+    const event = await stopped;
+    const frames = (await client.stackTraceRequest({ threadId: event.body.threadId ?? 1 })).body.stackFrames;
+    assert.equal((await client.evaluateRequest({ expression: 'x', frameId: frames[0].id, context: 'watch' })).body.result, '4');
+    assert.equal((await client.evaluateRequest({ expression: 'total', frameId: frames[0].id, context: 'watch' })).body.result, '9');
+    const ended = new Promise((resolve) => client.once('terminated', resolve));
+    await client.continueRequest({ threadId: 1 });
+    await ended;
+  });
+
   test('a condition in Go stops only where it holds, hit counts count its hits, a logpoint logs and runs on', async () => {
     const program = fixture('dap_lines');
     const mainGo = path.join(program, 'main.go');
