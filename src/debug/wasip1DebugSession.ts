@@ -54,6 +54,8 @@ export class Wasip1DebugSession extends LoggingDebugSession {
   private configurationDone!: () => void;
   private readonly configured = new Promise<void>((resolve) => (this.configurationDone = resolve));
   private functionBreakpoints: FunctionBreakpointSpec[] = [];
+  /** The build under way for a launch or restart, until the program starts. */
+  private preparing: AbortController | undefined;
   /** Go source line breakpoints by file (the debugger's path). */
   private lineBreakpoints = new Map<string, LineBreakpointSpec[]>();
   /** Each source file's statement lines, once the running module is instrumented. */
@@ -178,12 +180,15 @@ export class Wasip1DebugSession extends LoggingDebugSession {
   /** Builds, opens the terminal if asked, starts; resolves once the guest runs, or with why it cannot. */
   private async startProgram(args: LaunchRequestArguments, configured: Promise<void>): Promise<{ id: number; format: string; showUser?: boolean } | undefined> {
     let prepared;
+    // Stop (or the editor's Cancel on the build's progress) ends the build too, not just the session.
+    const preparing = (this.preparing = new AbortController());
     try {
-      prepared = await this.runtime.prepare(args);
+      prepared = await this.runtime.prepare(args, preparing.signal);
     } catch (error) {
       // Failures with data (compile errors) come back as values; anything thrown is the host's own trouble.
       prepared = { ok: false as const, message: `Cannot prepare ${args.program}: ${(error as Error).message}`, lines: [] as string[] };
     }
+    this.preparing = undefined;
     // The editor puts a build's located errors in the Problems view; an empty list clears them.
     const diagnostics = prepared.ok ? [] : ('diagnostics' in prepared ? prepared.diagnostics : []);
     this.sendEvent(new Event(BUILD_DIAGNOSTICS_EVENT, { program: args.program, diagnostics }));
@@ -490,11 +495,13 @@ export class Wasip1DebugSession extends LoggingDebugSession {
   }
 
   protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
+    this.preparing?.abort();
     await this.runtime.terminate();
     this.sendResponse(response);
   }
 
   protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
+    this.preparing?.abort();
     await this.runtime.terminate();
     this.sendResponse(response);
     // The base class ends a standalone adapter process here (and leaves an inline one alone).
