@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findMainPackages } from '../gotool/goMainPackages';
 import { executableBaseName } from '../gotool/wasip1Build';
+import { goBuildTaskExecution } from './goBuildTaskTerminal';
 import { findWorkspaceGo } from './goToolchain';
 import { hostModulesEnvironmentValue } from './hostModulesSetting';
 import { hostExecEnvironment } from './hostPaths';
@@ -40,6 +41,7 @@ async function toTask(folder: vscode.WorkspaceFolder, definition: Wasip1TaskDefi
   const env: Record<string, string> = { ...settings.env, ...definition.env, GOOS: 'wasip1', GOARCH: 'wasm' };
   let args: string[];
   let name: string;
+  let output: string | undefined;
   if (definition.command === 'test') {
     // go test runs each test binary through go_wasip1_wasm_exec found on PATH: ours, which hands
     // WASIP1_IMPORT (the wasip1.hostModules setting) to the host.
@@ -51,7 +53,7 @@ async function toTask(folder: vscode.WorkspaceFolder, definition: Wasip1TaskDefi
     args = ['test', '-v', '-fullpath', ...flags, definition.package];
     name = `test ${definition.package}`;
   } else {
-    const output = definition.output ?? defaultOutput(folder, definition.package);
+    output = definition.output ?? defaultOutput(folder, definition.package);
     args = ['build', '-o', output, ...flags, definition.package];
     name = `build ${definition.package}`;
   }
@@ -60,7 +62,9 @@ async function toTask(folder: vscode.WorkspaceFolder, definition: Wasip1TaskDefi
     folder,
     name,
     WASIP1_TASK_TYPE,
-    new vscode.ProcessExecution(go, args, { cwd: folder.uri.fsPath, env }),
+    output === undefined
+      ? new vscode.ProcessExecution(go, args, { cwd: folder.uri.fsPath, env })
+      : goBuildTaskExecution(go, args, { cwd: folder.uri.fsPath, env, output }),
     definition.command === 'test' ? TEST_PROBLEM_MATCHER : matcher,
   );
   task.group = definition.command === 'test' ? vscode.TaskGroup.Test : vscode.TaskGroup.Build;
