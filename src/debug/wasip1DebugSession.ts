@@ -420,12 +420,14 @@ export class Wasip1DebugSession extends LoggingDebugSession {
   }
 
   /**
-   * Debug Console (repl) input is the program's stdin, a line at a time. Watches and hovers evaluate a
-   * JavaScript expression over the stopped call's arguments (`path`, `fd`, `iovs`…) and `u8/u32/u64(addr)`,
-   * `str(addr, len)`, `sp`.
+   * While the program runs, Debug Console (repl) input is its stdin, a line at a time; while it is
+   * stopped in Go code, the console evaluates Go expressions as Delve's does. Watches and hovers
+   * evaluate Go over the frame's variables, and at a host call also JavaScript over the call's
+   * arguments (`path`, `fd`, `iovs`…) with `u8/u32/u64(addr)`, `str(addr, len)`, `sp`.
    */
   protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
-    if (args.context === 'repl') {
+    const stoppedInGo = this.stopped?.frames.some((f) => f.kind === 'go') === true;
+    if (args.context === 'repl' && !stoppedInGo) {
       try {
         this.runtime.writeStdin(args.expression + '\n');
         response.body = { result: '', variablesReference: 0 };

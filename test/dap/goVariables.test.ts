@@ -104,6 +104,7 @@ for (const [name, stopLine, toolchain] of cases) {
       assert.equal(await evaluate('len(sl)', 'watch'), '2');
       assert.equal(await evaluate('cap(sl)', 'watch'), '5');
       assert.equal(await evaluate('len(s) + a * 2', 'watch'), '12');
+      assert.equal(await evaluate('len(s) + a * 2', 'repl'), '12', 'the Debug Console evaluates Go while the program is stopped');
       assert.equal(await evaluate('(*pp).Y', 'watch'), '2');
       assert.equal(await evaluate('pp.X < 0 || n.Name != ""', 'watch'), 'true');
       assert.equal(await evaluate('m["one"] + 1 == 2 && !b', 'watch'), 'false');
