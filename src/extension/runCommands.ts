@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { declaresMainFunction, isMainPackageFile } from '../gotool/goMainPackages';
 import { startDebuggingWithProgress } from './buildProgress';
 import { WASIP1_DEBUG_TYPE } from './wasip1DebugConfiguration';
-import { Wasip1TaskProvider, WASIP1_TASK_TYPE } from './wasip1Tasks';
+import { buildTaskOutput, Wasip1TaskProvider, WASIP1_TASK_TYPE } from './wasip1Tasks';
 
 /** Set for the active editor: a Go file of a package with func main, which Run and Debug apply to. */
 export const IS_MAIN_PACKAGE_CONTEXT = 'wasip1.isMainPackage';
@@ -124,8 +124,7 @@ async function buildCommand(uri?: vscode.Uri): Promise<Wasip1BuildCommandResult 
     void vscode.window.showErrorMessage(`wasip1 build: ${(error as Error).message}`);
     return undefined;
   }
-  const args = task.execution instanceof vscode.ProcessExecution ? task.execution.args : [];
-  const output = args[args.indexOf('-o') + 1];
+  const output = buildTaskOutput(task);
   const exitCode = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Building ${packagePattern(folder, target.program)} for wasip1`, cancellable: true },
     (_progress, token) => runTask(task, token),

@@ -67,9 +67,18 @@ async function toTask(folder: vscode.WorkspaceFolder, definition: Wasip1TaskDefi
       : goBuildTaskExecution(go, args, { cwd: folder.uri.fsPath, env, output }),
     definition.command === 'test' ? TEST_PROBLEM_MATCHER : matcher,
   );
+  if (output !== undefined) outputs.set(task, output);
   task.group = definition.command === 'test' ? vscode.TaskGroup.Test : vscode.TaskGroup.Build;
   task.detail = `GOOS=wasip1 GOARCH=wasm go ${args.join(' ')}`;
   return task;
+}
+
+/** Where each build task writes its module (relative to its folder), for the commands that run one. */
+const outputs = new WeakMap<vscode.Task, string>();
+
+/** The module a build task writes, relative to its workspace folder; undefined for a test task. */
+export function buildTaskOutput(task: vscode.Task): string | undefined {
+  return outputs.get(task);
 }
 
 /** Ours for tests: it takes both the absolute paths of -fullpath and compile errors' relative ones. */
