@@ -13,6 +13,7 @@ import { type StatementSites, SiteFlag } from '../wasm/goStatementSites';
 import { PROBE_EXPORTS } from '../wasm/goStatementProbes';
 import { compileHitCondition } from './functionBreakpoints';
 import { type GoExpressionNode, parseGoExpression } from './goExpression';
+import { readWord } from '../wasm/memoryWords';
 
 export interface LineBreakpointSpec {
   id: number;
@@ -281,7 +282,7 @@ export class GoLineStops {
   private stackTop(g: number): number {
     const view = this.memory();
     if (g <= 0 || g + 16 > view.byteLength) return 0;
-    return view.getUint32(g + 8, true) + view.getUint32(g + 12, true) * 0x100000000;
+    return readWord(view, g + 8);
   }
 
   private rearm(): void {

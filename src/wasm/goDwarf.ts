@@ -21,6 +21,7 @@
 import { ByteReader } from './byteReader';
 import type { ListedDataSymbol, ListedDwarfFunction } from './goDwarfListing';
 import { WasmFormatError } from './wasmFormatError';
+import { readWord } from './memoryWords';
 
 const utf8 = new TextDecoder();
 
@@ -68,7 +69,7 @@ export function frameAddress(variable: GoDwarfVariable, sp: number, frameSize: n
   const slot = sp + frameSize + 8 + variable.cfaOffset;
   if (!variable.onHeap) return slot;
   if (slot < 0 || slot + 8 > memory.byteLength) return undefined;
-  return memory.getUint32(slot, true) + memory.getUint32(slot + 4, true) * 0x100000000;
+  return readWord(memory, slot);
 }
 
 /**

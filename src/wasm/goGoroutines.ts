@@ -7,6 +7,8 @@
 // m, then sched: a gobuf whose sp and pc say where a parked goroutine resumes); goid's offset moved
 // between versions, so it is found as the one field that numbers all goroutines distinctly from 1.
 
+import { readWord } from './memoryWords';
+
 export interface GoroutineLayout {
   /** Address of runtime.allgs's slice header. */
   allgs: number;
@@ -35,19 +37,19 @@ const MAX_GOROUTINES = 1 << 20;
 export function findGoroutineLayout(view: DataView, currentG: number, from: number, to: number): GoroutineLayout | undefined {
   const end = Math.min(to, view.byteLength - 24);
   for (let at = from & ~7; at < end; at += 8) {
-    const ptr = u64(view, at);
-    const len = u64(view, at + 8);
-    const cap = u64(view, at + 16);
+    const ptr = readWord(view, at);
+    const len = readWord(view, at + 8);
+    const cap = readWord(view, at + 16);
     if (len < 1 || len > cap || cap > MAX_GOROUTINES || ptr <= 0 || ptr + len * 8 > view.byteLength) continue;
     let hasCurrent = false;
     let plausible = true;
     for (let i = 0; i < len && plausible; i++) {
-      const g = u64(view, ptr + i * 8);
+      const g = readWord(view, ptr + i * 8);
       if (g === currentG) hasCurrent = true;
-      plausible = g > 0 && g + 256 < view.byteLength && u64(view, g) <= u64(view, g + 8);
+      plausible = g > 0 && g + 256 < view.byteLength && readWord(view, g) <= readWord(view, g + 8);
     }
     if (!hasCurrent || !plausible) continue;
-    const gs = Array.from({ length: len }, (_, i) => u64(view, ptr + i * 8));
+    const gs = Array.from({ length: len }, (_, i) => readWord(view, ptr + i * 8));
     const goidOffset = findGoidOffset(view, gs);
     if (goidOffset < 0) continue;
     const statusOffset = gs.every((g) => view.getUint32(g + goidOffset - 8, true) <= 9) ? goidOffset - 8 : -1;
@@ -61,7 +63,7 @@ function findGoidOffset(view: DataView, gs: number[]): number {
     const ids = new Set<number>();
     let ok = true;
     for (const g of gs) {
-      const id = u64(view, g + offset);
+      const id = readWord(view, g + offset);
       if (id < 1 || id > 0x7fffffff || ids.has(id)) {
         ok = false;
         break;
@@ -75,19 +77,15 @@ function findGoidOffset(view: DataView, gs: number[]): number {
 
 /** Every goroutine in allgs, dead ones left out. */
 export function readGoroutines(view: DataView, layout: GoroutineLayout, limit = 10_000): GoroutineInfo[] {
-  const ptr = u64(view, layout.allgs);
-  const len = Math.min(u64(view, layout.allgs + 8), limit);
+  const ptr = readWord(view, layout.allgs);
+  const len = Math.min(readWord(view, layout.allgs + 8), limit);
   const result: GoroutineInfo[] = [];
   for (let i = 0; i < len; i++) {
-    const g = u64(view, ptr + i * 8);
+    const g = readWord(view, ptr + i * 8);
     if (g <= 0 || g + 256 > view.byteLength) continue;
     const status = layout.statusOffset >= 0 ? view.getUint32(g + layout.statusOffset, true) : 0;
     if (status === G_DEAD) continue;
-    result.push({ g, goid: u64(view, g + layout.goidOffset), status, schedSp: u64(view, g + SCHED_SP), schedPc: u64(view, g + SCHED_PC) });
+    result.push({ g, goid: readWord(view, g + layout.goidOffset), status, schedSp: readWord(view, g + SCHED_SP), schedPc: readWord(view, g + SCHED_PC) });
   }
   return result;
-}
-
-function u64(view: DataView, at: number): number {
-  return view.getUint32(at, true) + view.getUint32(at + 4, true) * 0x100000000;
 }

@@ -17,6 +17,7 @@
 // shift by 16 on wasm). We tell them apart from the table itself.
 import { activeSegmentsByAddress, initialMemoryImage } from './dataImage';
 import type { WasmModule } from './moduleReader';
+import { readWord } from './memoryWords';
 
 /** Offset between a Go function's PC_F and its index among the module's defined functions. */
 export const GO_FUNC_VALUE_OFFSET = 0x1000;
@@ -104,14 +105,14 @@ export class GoPclntab {
     this.base = base;
     this.headerAddress = base + header;
     const v = (this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    this.functionCount = readUint64(v, header + 8);
-    this.fileCount = readUint64(v, header + 16);
-    const textStart = readUint64(v, header + 24);
-    this.funcnametab = header + readUint64(v, header + 32);
-    this.cutab = header + readUint64(v, header + 40);
-    this.filetab = header + readUint64(v, header + 48);
-    this.pctab = header + readUint64(v, header + 56);
-    this.pclntable = header + readUint64(v, header + 64);
+    this.functionCount = readWord(v, header + 8);
+    this.fileCount = readWord(v, header + 16);
+    const textStart = readWord(v, header + 24);
+    this.funcnametab = header + readWord(v, header + 32);
+    this.cutab = header + readWord(v, header + 40);
+    this.filetab = header + readWord(v, header + 48);
+    this.pctab = header + readWord(v, header + 56);
+    this.pclntable = header + readWord(v, header + 64);
     const n = this.functionCount;
     if (this.pclntable + (n + 1) * 8 > bytes.length) throw new Error('Go pclntab: the function table runs past the data segments');
     // One Go function per wasm function: consecutive entries differ by one PC_F in the new
@@ -132,7 +133,7 @@ export class GoPclntab {
     this.gofunc = -1;
     if (moduledata >= 0) {
       this.moduledataAddress = base + moduledata;
-      const gofunc = readUint64(v, moduledata + MODULEDATA_GOFUNC_WORD * 8) - base;
+      const gofunc = readWord(v, moduledata + MODULEDATA_GOFUNC_WORD * 8) - base;
       if (gofunc >= 0 && gofunc < bytes.length) this.gofunc = gofunc;
     }
   }
@@ -391,17 +392,13 @@ export class GoPclntab {
     // Aligned 8-byte words; the linker places firstmoduledata just before the pclntab.
     const firstAligned = (8 - (this.base % 8)) % 8;
     for (let off = this.headerAddress - this.base - 8; off >= firstAligned; off -= 8) {
-      if (v.getUint32(off, true) === header && v.getUint32(off + 4, true) === 0 && readUint64(v, off + 8) === funcnametab) return off;
+      if (v.getUint32(off, true) === header && v.getUint32(off + 4, true) === 0 && readWord(v, off + 8) === funcnametab) return off;
     }
     for (let off = firstAligned + Math.ceil((this.headerAddress - this.base) / 8) * 8; off + 16 <= v.byteLength; off += 8) {
-      if (v.getUint32(off, true) === header && v.getUint32(off + 4, true) === 0 && readUint64(v, off + 8) === funcnametab) return off;
+      if (v.getUint32(off, true) === header && v.getUint32(off + 4, true) === 0 && readWord(v, off + 8) === funcnametab) return off;
     }
     return -1;
   }
-}
-
-function readUint64(view: DataView, offset: number): number {
-  return view.getUint32(offset, true) + view.getUint32(offset + 4, true) * 0x100000000;
 }
 
 /** Image offset of the pclntab header: magic, two zero bytes, minLC 1 and ptrSize 8 (wasm), pointer-aligned. */

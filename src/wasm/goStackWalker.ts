@@ -7,6 +7,7 @@
 // the caller's SP is 8 above it. A //go:wasmimport wrapper has no frame of its own, so while
 // the host is running an import, 0(SP) holds the wrapper's return address.
 import type { GoPclntab, GoSourcePosition } from './goPclntab';
+import { readWord } from './memoryWords';
 
 /** Index of the wasm global that holds Go's stack pointer. */
 export const GO_SP_GLOBAL_INDEX = 0;
@@ -42,7 +43,7 @@ export function walkGoStack(pclntab: GoPclntab, memory: DataView, start: GoStack
     isReturnAddress = false;
   } else {
     if (sp + 8 > memory.byteLength) return frames;
-    pc = readUint64(memory, sp);
+    pc = readWord(memory, sp);
     sp += 8;
     isReturnAddress = true;
   }
@@ -58,14 +59,10 @@ export function walkGoStack(pclntab: GoPclntab, memory: DataView, start: GoStack
     const frameSize = pclntab.frameSize(pc);
     const slot = sp + frameSize;
     if (frameSize < 0 || slot + 8 > memory.byteLength) break;
-    pc = readUint64(memory, slot);
+    pc = readWord(memory, slot);
     sp = slot + 8;
     isReturnAddress = true;
     if (pc === 0) break;
   }
   return frames;
-}
-
-function readUint64(view: DataView, offset: number): number {
-  return view.getUint32(offset, true) + view.getUint32(offset + 4, true) * 0x100000000;
 }

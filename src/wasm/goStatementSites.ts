@@ -14,6 +14,7 @@ import type { AssemblyListing, ListedFunction } from './goAssemblyListing';
 import { GO_FUNC_VALUE_OFFSET, type GoPclntab } from './goPclntab';
 import type { WasmModule } from './moduleReader';
 import { type DecodedBody, decodeFunctionBody, Opcode } from './wasmCode';
+import { readUleb128 } from './leb128';
 
 export const SiteFlag = {
   /** The first instruction of a source line: breakpoints and steps stop here. */
@@ -226,19 +227,13 @@ function addBlockSites(builder: SiteBuilder, defined: number, body: DecodedBody,
 }
 
 function readBrTable(bytes: Uint8Array, at: number): number[] {
-  const read = (): number => {
-    let value = 0;
-    let shift = 0;
-    for (;;) {
-      const b = bytes[at++];
-      value += (b & 0x7f) * 2 ** shift;
-      if (!(b & 0x80)) return value;
-      shift += 7;
-    }
-  };
-  const n = read();
+  const [n, length] = readUleb128(bytes, at);
   const labels: number[] = [];
-  for (let i = 0; i < n; i++) labels.push(read());
+  for (let i = 0, pos = at + length; i < n; i++) {
+    const [label, size] = readUleb128(bytes, pos);
+    labels.push(label);
+    pos += size;
+  }
   return labels;
 }
 

@@ -17,6 +17,7 @@
 // .useMemory(view); GoType.
 import type { ListedDataSymbol } from './goDwarfListing';
 import type { GoPclntab } from './goPclntab';
+import { readWord } from './memoryWords';
 
 const utf8 = new TextDecoder();
 
@@ -343,6 +344,6 @@ export class GoTypeTable {
 
   private word(address: number): number {
     if (address < 0 || address + 8 > this.memory.byteLength) return 0;
-    return this.memory.getUint32(address, true) + this.memory.getUint32(address + 4, true) * 0x100000000;
+    return readWord(this.memory, address);
   }
 }

@@ -15,6 +15,7 @@
 // count) expand it lazily (a big slice is read a page at a time).
 import type { GoPclntab } from './goPclntab';
 import type { GoType, GoTypeTable } from './goTypes';
+import { readWord } from './memoryWords';
 
 const utf8 = new TextDecoder();
 
@@ -325,7 +326,7 @@ export class GoValueReader {
 
   private word(address: number): number {
     this.check(address, 8);
-    return this.memory.getUint32(address, true) + this.memory.getUint32(address + 4, true) * 0x100000000;
+    return readWord(this.memory, address);
   }
 }
 
