@@ -16,6 +16,7 @@ const entries = {
   debugWorkerThread: 'src/debug/debugWorkerThread.ts',
   cli: 'src/cli/main.ts',
   hostWorker: 'src/wasi/runner/hostWorker.ts',
+  guestProcess: 'src/wasi/runner/childProcessGuest.ts',
 };
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
 

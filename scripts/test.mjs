@@ -36,14 +36,19 @@ export function summaryLine(steps) {
 function countReport(file) {
   if (!existsSync(file)) return {};
   const report = readFileSync(file, 'utf8');
-  return { passed: Number(/^ℹ pass (\d+)/m.exec(report)?.[1] ?? 0), failed: Number(/^ℹ fail (\d+)/m.exec(report)?.[1] ?? 0) };
+  // The spec reporter repeats each failing test, indented under its suites, after "✖ failing tests:".
+  const failing = report.split(/^✖ failing tests:$/m)[1] ?? '';
+  const failedTests = [...failing.matchAll(/^\s*✖ (.+?)(?: \([\d.]+m?s\))?$/gm)].map((m) => m[1]);
+  // A cancelled test (its file's process ended before it finished) did not pass: it counts as failed.
+  const count = (what) => Number(new RegExp(`^ℹ ${what} (\\d+)`, 'm').exec(report)?.[1] ?? 0);
+  return { passed: count('pass'), failed: count('fail') + count('cancelled'), failedTests };
 }
 
 /** {passed, failed} written by a layer as JSON, if it got that far. */
 function countJson(file) {
   if (!existsSync(file)) return {};
   const counts = JSON.parse(readFileSync(file, 'utf8'));
-  return { passed: counts.passed ?? 0, failed: counts.failed ?? 0 };
+  return { passed: counts.passed ?? 0, failed: counts.failed ?? 0, failedTests: counts.failedTests ?? [], retriedTests: counts.retriedTests ?? [] };
 }
 
 function main() {
@@ -101,6 +106,10 @@ function main() {
 
   const summary = summaryLine(steps);
   console.log(`\n=== summary\n${steps.map((s) => `${s.ok ? 'ok  ' : 'FAIL'} ${s.title} (${s.seconds} s)`).join('\n')}`);
+  const failedTests = steps.flatMap((s) => (s.failedTests ?? []).map((name) => `  ${s.title}: ${name}`));
+  if (failedTests.length) console.log(`failed tests:\n${failedTests.slice(0, 20).join('\n')}`);
+  const retried = steps.flatMap((s) => (s.retriedTests ?? []).map((name) => `  ${s.title}: ${name}`));
+  if (retried.length) console.log(`retried once after a failure (flaky: fix them):\n${retried.join('\n')}`);
   console.log(summary.line);
   process.exit(steps.every((s) => s.ok) && summary.failed === 0 ? 0 : 1);
 }

@@ -10,7 +10,7 @@ import type { GoDiagnostic } from '../gotool/goCompilerOutput';
 import { debugBuildFlags } from '../gotool/goDebugBuild';
 import { buildDebugInfo } from '../gotool/goDebugInfoBuild';
 import { buildWasip1, withMergedTags } from '../gotool/wasip1Build';
-import { GuestModuleError, prepareGuestModule } from '../wasi/guestModule';
+import { checkGuestModule, GuestModuleError, prepareGuestModule } from '../wasi/guestModule';
 import type { HostModuleSource } from '../wasi/hostModules';
 import { WASI_MODULE } from '../wasi/spec/catalogue';
 import { parseWasmModule } from '../wasm/moduleReader';
@@ -39,6 +39,8 @@ export interface DebugInformation {
 
 export interface PreparationOptions {
   signal?: AbortSignal;
+  /** false: check the module without compiling it (another process compiles it: the editor's Run). */
+  compile?: boolean;
   /** Progress lines ("go build …") for the Debug Console. */
   log?: (line: string) => void;
 }
@@ -59,7 +61,7 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
     } catch (error) {
       return { ok: false, message: `Cannot read ${program}: ${(error as Error).message}`, diagnostics: [], lines: [] };
     }
-    return checked({ ok: true, wasmPath: program, bytes, built: false, hostModules });
+    return checked({ ok: true, wasmPath: program, bytes, built: false, hostModules }, options.compile);
   }
 
   let go;
@@ -112,7 +114,7 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
         return info.ok ? { listing: info.listing } : { problem: `The debug information did not build: ${info.output.trim().split('\n').slice(-3).join(' ')}` };
       }
     : undefined;
-  return checked({ ok: true, wasmPath: result.wasmPath, bytes: readFileSync(result.wasmPath), built: true, hostModules, listing, debugInfo });
+  return checked({ ok: true, wasmPath: result.wasmPath, bytes: readFileSync(result.wasmPath), built: true, hostModules, listing, debugInfo }, options.compile);
 }
 
 /**
@@ -121,10 +123,15 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
  * modules in `imports`, the import check waits for the debug worker, which loads them and so
  * knows what they supply.
  */
-async function checked(program: Extract<PreparedProgram, { ok: true }>): Promise<PreparedProgram> {
+async function checked(program: Extract<PreparedProgram, { ok: true }>, compile = true): Promise<PreparedProgram> {
+  const checks = { hostModules: program.hostModules.map((m) => m.module), interfaceOnly: true };
   try {
-    // Compiled here, on V8's background threads, once: a run without the debugger hands it to its worker.
-    const { module } = await prepareGuestModule(program.bytes, program.wasmPath, {}, { hostModules: program.hostModules.map((m) => m.module), interfaceOnly: true });
+    if (!compile) {
+      checkGuestModule(program.bytes, program.wasmPath, {}, checks);
+      return program;
+    }
+    // Compiled here, on V8's background threads, once: a run in the debugger's worker reuses it.
+    const { module } = await prepareGuestModule(program.bytes, program.wasmPath, {}, checks);
     return { ...program, module };
   } catch (error) {
     if (!(error instanceof GuestModuleError)) throw error;

@@ -1,13 +1,15 @@
 // The debugger's runtime: knows how to build, run, stop and inspect a wasip1 guest, and nothing of
-// the Debug Adapter Protocol (the session translates). The guest runs in a worker thread (the debug
-// adapter bundle started again as a worker); its stdio crosses over the runner's shared rings, and
-// commands over a MessagePort plus a mailbox cell the worker checks at each host call.
+// the Debug Adapter Protocol (the session translates). Debugged, the guest runs in a worker thread
+// (debugWorkerThread.js); its stdio crosses over the runner's shared rings, and commands over a
+// MessagePort plus a mailbox cell the worker checks at each host call. Run without the debugger
+// (on Linux), it runs as `wasip1 run` runs it, in a process of its own (childProcessRun.ts).
 import { EventEmitter } from 'node:events';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { HostModuleSource } from '../wasi/hostModules';
 import { DEFAULT_RING_BYTES, SharedRing, WakeCells } from '../wasi/runner/sharedRing';
+import { ChildProcessRun, childProcessRunAvailable, type ChildGuestEvent } from '../wasi/runner/childProcessRun';
 import { InputPump, OutputPump } from '../wasi/runner/stdioPumps';
 import { parseTcpListenAddress, TcpListeners } from '../wasi/runner/tcpListeners';
 import {
@@ -59,6 +61,18 @@ export interface StartOptions {
   stdin?: NodeJS.ReadableStream;
 }
 
+export interface RuntimeOptions {
+  /** The guest thread's script; default: debugWorkerThread.js beside this bundle. */
+  workerScript?: string;
+  /** The guest process's script (a run without the debugger); default: guestProcess.js beside the worker's. */
+  processScript?: string;
+  /**
+   * A descriptor (an embedder's file or pipe) the guest reads as its stdin: itself, without copies
+   * through this process, when it runs in a process of its own; through the rings in a worker.
+   */
+  stdinFd?: number;
+}
+
 export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   private worker: Worker | undefined;
   private commands: MessagePort | undefined;
@@ -82,18 +96,43 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
 
   /** The guest's thread while it boots, before start() hands it the guest. */
   private thread: GuestThread | undefined;
+  /** A run without the debugger: the guest's process, booting from prepare() on. */
+  private process: ChildProcessRun | undefined;
+  /** The guest's process once it has its guest. */
+  private processChild: ChildProcessRun | undefined;
+  private processRunning = false;
+  private processStopped = false;
+  private processClosed: Promise<void> | undefined;
 
-  /** @param workerScript the guest thread's script; default: debugWorkerThread.js beside this bundle. */
-  constructor(private readonly workerScript = path.join(__dirname, 'debugWorkerThread.js')) {
+  private readonly workerScript: string;
+  private readonly processScript: string;
+  private readonly stdinFd: number | undefined;
+
+  constructor(options: RuntimeOptions = {}) {
     super();
+    this.workerScript = options.workerScript ?? path.join(__dirname, 'debugWorkerThread.js');
+    this.processScript = options.processScript ?? path.join(path.dirname(this.workerScript), 'guestProcess.js');
+    this.stdinFd = options.stdinFd;
   }
 
-  /** Builds the program if it is Go source; compile errors come back as data. The guest's thread boots meanwhile. */
+  /**
+   * A run without the debugger goes to a process of its own where one can hold the guest on its
+   * thread (as `wasip1 run` does); tracing host calls needs the debugger's worker, and
+   * WASIP1_RUN_IN_WORKER=1 keeps every run there.
+   */
+  static runsInProcess(launch: Pick<Wasip1LaunchArguments, 'noDebug' | 'trace'>): boolean {
+    return Boolean(launch.noDebug) && !launch.trace && childProcessRunAvailable() && process.env.WASIP1_RUN_IN_WORKER !== '1';
+  }
+
+  /** Builds the program if it is Go source; compile errors come back as data. The guest's thread or process boots meanwhile. */
   async prepare(launch: Wasip1LaunchArguments, signal?: AbortSignal): Promise<PreparedProgram> {
-    this.thread ??= new GuestThread(this.workerScript);
+    const inProcess = Wasip1Runtime.runsInProcess(launch);
+    if (inProcess) this.process ??= new ChildProcessRun(this.processScript, this.stdinFd);
+    else this.thread ??= new GuestThread(this.workerScript);
     let prepared: PreparedProgram | undefined;
     try {
-      prepared = await prepareProgram(launch, { signal, log: (line) => this.emit('output', 'console', line + '\n') });
+      // The guest's process compiles the module itself: here it is only checked.
+      prepared = await prepareProgram(launch, { signal, compile: !inProcess, log: (line) => this.emit('output', 'console', line + '\n') });
       return prepared;
     } finally {
       if (!prepared?.ok) this.dropThread();
@@ -102,6 +141,10 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
 
   start(launch: Wasip1LaunchArguments, program: { wasmPath: string; bytes: Uint8Array; hostModules?: HostModuleSource[]; listing?: string; module?: WebAssembly.Module; debugInfo?: (signal: AbortSignal) => Promise<DebugInformation> }, options: StartOptions = {}): void {
     const setup = (this.setup = guestSetup(launch, program.wasmPath));
+    if (this.process || Wasip1Runtime.runsInProcess({ noDebug: options.noDebug, trace: options.trace })) {
+      this.startProcess(launch, program, options);
+      return;
+    }
     if (typeof options.trace === 'string') {
       const file = path.resolve(workingDirectoryOf(launch), options.trace);
       try {
@@ -119,7 +162,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       new OutputPump(stdoutRing, cells, stdio ? (bytes) => stdio('stdout', bytes) : textSink((text) => this.emit('output', 'stdout', text))),
       new OutputPump(stderrRing, cells, stdio ? (bytes) => stdio('stderr', bytes) : textSink((text) => this.emit('output', 'stderr', text))),
     ];
-    this.stdin = new InputPump(stdinRing, cells, options.stdin);
+    this.stdin = new InputPump(stdinRing, cells, options.stdin ?? (this.stdinFd !== undefined ? createReadStream('', { fd: this.stdinFd, autoClose: false }) : undefined));
     this.stdinNotYetWanted = stdinRing;
     const listeners = launch.tcplisten?.length
       ? (this.tcpListeners = new TcpListeners(launch.tcplisten.map(parseTcpListenAddress), cells, DEFAULT_RING_BYTES))
@@ -188,7 +231,45 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   }
 
   get running(): boolean {
-    return this.worker !== undefined && !this.ended;
+    return (this.worker !== undefined || this.processRunning) && !this.ended;
+  }
+
+  /** A run without the debugger, in the guest's own process: output as bytes from its pipes, events from its control socket. */
+  private startProcess(launch: Wasip1LaunchArguments, program: { wasmPath: string; hostModules?: HostModuleSource[] }, options: StartOptions): void {
+    const setup = this.setup as GuestSetup;
+    const child = this.process ?? new ChildProcessRun(this.processScript, this.stdinFd);
+    this.process = undefined;
+    this.processRunning = true;
+    const deliver = (stream: 'stdout' | 'stderr'): ((bytes: Uint8Array) => void) =>
+      options.stdio ? (bytes) => options.stdio?.(stream, bytes) : textSink((text) => this.emit('output', stream, text));
+    child.on('stdout', deliver('stdout'));
+    child.on('stderr', deliver('stderr'));
+    child.on('event', (event: ChildGuestEvent) => {
+      switch (event.kind) {
+        case 'ready': this.emit('ready'); break;
+        case 'readsStdin': this.emit('readsStdin'); break;
+        case 'listening': this.emit('output', 'console', event.addresses.map((a) => `Listening on ${a.host}:${a.port}\n`).join('')); break;
+        case 'listenFailed': this.emit('output', 'stderr', `${event.message}\n`); break;
+        case 'ended': break; // with the process's close, once its output is all delivered
+      }
+    });
+    this.processClosed = new Promise((resolve) => {
+      child.on('closed', (outcome, status) => {
+        const stopped = this.processStopped;
+        this.finish(outcome ?? (stopped ? { kind: 'stopped' } : { kind: 'error', message: `the guest's process ended ${status.signal ? `by ${status.signal}` : `with status ${status.code}`} before it reported how the guest ended` }));
+        resolve();
+      });
+    });
+    this.processChild = child;
+    if (options.stdin) child.pipeStdin(options.stdin);
+    child.begin({
+      wasmPath: program.wasmPath,
+      args: setup.argv,
+      env: setup.env,
+      preopens: setup.preopens,
+      importModules: program.hostModules ?? [],
+      tcpListen: (launch.tcplisten ?? []).map(parseTcpListenAddress),
+    });
   }
 
   setBreakpoints(breakpoints: FunctionBreakpointSpec[]): void {
@@ -250,11 +331,15 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
 
   writeStdin(data: string | Uint8Array): void {
     if (!this.running) throw new Error('the program is not running');
-    this.stdin?.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (this.processChild) this.processChild.writeStdin(bytes);
+    else this.stdin?.push(bytes);
   }
 
   endStdin(): void {
-    if (this.running) this.stdin?.end();
+    if (!this.running) return;
+    if (this.processChild) this.processChild.endStdin();
+    else this.stdin?.end();
   }
 
   /** Resolves when the guest is about to run, or with how it ended if it never got that far. */
@@ -275,6 +360,14 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   /** Ends the guest at once, even one spinning without host calls (the worker is terminated). */
   async terminate(): Promise<void> {
     this.dropThread();
+    if (this.processChild) {
+      if (!this.ended) {
+        this.processStopped = true;
+        this.processChild.kill();
+      }
+      await this.processClosed;
+      return;
+    }
     if (!this.worker) return;
     if (!this.ended) {
       this.send({ kind: 'terminate' });
@@ -286,6 +379,8 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   private dropThread(): void {
     this.thread?.dispose();
     this.thread = undefined;
+    this.process?.dispose();
+    this.process = undefined;
   }
 
   private onWorkerEvent(event: WorkerEvent): void {

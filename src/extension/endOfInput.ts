@@ -7,7 +7,21 @@ import { WASIP1_DEBUG_TYPE } from './wasip1DebugConfiguration';
 
 export const END_OF_INPUT_COMMAND = 'wasip1.endOfInput';
 
-async function sendEndOfInput(session = vscode.debug.activeDebugSession): Promise<boolean> {
+/** wasip1 sessions running now, the latest last. */
+const running: vscode.DebugSession[] = [];
+
+/**
+ * The focused session when it is a wasip1 one, else the latest running wasip1 session: the palette
+ * and the toolbar act on what the user sees, and the focus may not have reached a session that just
+ * started (or may sit on another debugger's session).
+ */
+function targetSession(): vscode.DebugSession | undefined {
+  const active = vscode.debug.activeDebugSession;
+  if (active?.type === WASIP1_DEBUG_TYPE) return active;
+  return running.at(-1);
+}
+
+async function sendEndOfInput(session = targetSession()): Promise<boolean> {
   if (session?.type !== WASIP1_DEBUG_TYPE) {
     void vscode.window.showInformationMessage('No wasip1 program is running: nothing to send the end of input to.');
     return false;
@@ -23,5 +37,14 @@ async function sendEndOfInput(session = vscode.debug.activeDebugSession): Promis
 }
 
 export function registerEndOfInput(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand(END_OF_INPUT_COMMAND, () => sendEndOfInput()));
+  context.subscriptions.push(
+    vscode.commands.registerCommand(END_OF_INPUT_COMMAND, () => sendEndOfInput()),
+    vscode.debug.onDidStartDebugSession((session) => {
+      if (session.type === WASIP1_DEBUG_TYPE) running.push(session);
+    }),
+    vscode.debug.onDidTerminateDebugSession((session) => {
+      const index = running.indexOf(session);
+      if (index >= 0) running.splice(index, 1);
+    }),
+  );
 }

@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runGo } from '../gotool/runGo';
 
+const CLOSE_AFTER_LAST_LINE_MS = 100;
+
 export function goBuildTaskExecution(go: string, args: string[], options: { cwd: string; env: Record<string, string>; output: string }): vscode.CustomExecution {
   return new vscode.CustomExecution(async () => new GoBuildTaskTerminal(go, args, options));
 }
@@ -38,8 +40,12 @@ class GoBuildTaskTerminal implements vscode.Pseudoterminal {
         this.written.fire(`Built ${written}${size}\r\n`);
       } else if (run.spawnError) {
         this.written.fire(`Could not start ${this.go}: ${run.spawnError.message}\r\n`);
+      } else if (!this.abort.signal.aborted) {
+        this.written.fire(`go build failed (exit status ${run.exitCode ?? 1})\r\n`);
       }
-      this.closed.fire(run.exitCode ?? 1);
+      // The problem matcher reads lines once the terminal has parsed them, which it does after our
+      // writes return: closed at once, a loaded editor ended the task before its last error line.
+      setTimeout(() => this.closed.fire(run.exitCode ?? 1), CLOSE_AFTER_LAST_LINE_MS);
     });
   }
 

@@ -79,10 +79,14 @@ export class GoTestController implements vscode.Disposable {
     this.coverageProfile.loadDetailedCoverage = async (_run, fileCoverage) => statementCoverage(this.blocksByFile.get(fileCoverage) ?? []);
 
     const watcher = vscode.workspace.createFileSystemWatcher(TEST_FILES);
+    // A removed folder is reported as itself, not as each test file in it: its packages go too.
+    const removals = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
     this.disposables.push(
       this.controller,
       this.buildProblems,
       watcher,
+      removals,
+      removals.onDidDelete((uri) => this.removeFolder(uri)),
       watcher.onDidCreate((uri) => this.fileChanged(uri)),
       watcher.onDidChange((uri) => this.fileChanged(uri)),
       watcher.onDidDelete((uri) => this.removeFile(uri)),
@@ -191,6 +195,20 @@ export class GoTestController implements vscode.Disposable {
       if (!packageItem) continue;
       packageItem.children.delete(uri.toString());
       if (packageItem.children.size === 0) moduleItem.children.delete(packageId);
+      if (moduleItem.children.size === 0) this.controller.items.delete(moduleItem.id);
+    }
+  }
+
+  /** Drops the packages at or under a removed path (a file's removal is removeFile's). */
+  private removeFolder(uri: vscode.Uri): void {
+    const removed = uri.fsPath;
+    if (removed.endsWith('.go')) return;
+    for (const [, moduleItem] of this.controller.items) {
+      for (const [packageId, packageItem] of moduleItem.children) {
+        const data = this.data.get(packageItem);
+        if (data?.kind !== 'package' || !(data.dir === removed || data.dir.startsWith(removed + path.sep))) continue;
+        moduleItem.children.delete(packageId);
+      }
       if (moduleItem.children.size === 0) this.controller.items.delete(moduleItem.id);
     }
   }

@@ -90,12 +90,31 @@ export async function prepareGuestModule(
     }
     throw new GuestModuleError('malformed', `${displayName} is not a valid wasm module: ${(error as Error).message}`);
   }
+  checkInterface(parsed, displayName, supplied, options);
+  return { module, parsed };
+}
+
+/**
+ * prepareGuestModule's checks without compiling: for a process that hands the module to another
+ * one (the editor's Run, whose guest process compiles it) and still fails fast on what cannot run.
+ */
+export function checkGuestModule(bytes: Uint8Array, displayName: string, supplied: SuppliedFunctions = {}, options: PrepareOptions = {}): WasmModule {
+  let parsed: WasmModule;
+  try {
+    parsed = parseWasmModule(bytes, { interfaceOnly: options.interfaceOnly });
+  } catch (error) {
+    throw formatProblem(error, displayName);
+  }
+  checkInterface(parsed, displayName, supplied, options);
+  return parsed;
+}
+
+function checkInterface(parsed: WasmModule, displayName: string, supplied: SuppliedFunctions, options: PrepareOptions): void {
   if (options.entry) checkEntryPoints(parsed.exports, displayName, options.entry);
   if (!options.hostModules?.length) {
     const problems = listImportProblems(parsed.imports, supplied);
     if (problems.length) throw new GuestModuleError('imports', describeImportProblems(displayName, problems));
   }
-  return { module, parsed };
 }
 
 /**

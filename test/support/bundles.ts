@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from './goFixtures';
 
-const bundles = ['extension.js', 'debugAdapter.js', 'debugWorkerThread.js', 'cli.js', 'hostWorker.js', 'lib.mjs'].map((name) => path.join(repoRoot, 'dist', name));
+const bundles = ['extension.js', 'debugAdapter.js', 'debugWorkerThread.js', 'guestProcess.js', 'cli.js', 'hostWorker.js', 'lib.mjs'].map((name) => path.join(repoRoot, 'dist', name));
 
 let ensured = false;
 

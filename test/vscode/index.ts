@@ -9,7 +9,9 @@ export function run(): Promise<void> {
   // Said first so every log shows which VS Code the results belong to.
   console.log(`vscode.version ${vscode.version}, appName ${vscode.env.appName}, uiKind ${vscode.UIKind[vscode.env.uiKind]}, remoteName ${vscode.env.remoteName ?? '(none)'}`);
 
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false });
+  // One retry: these tests drive a whole workbench whose timing a loaded machine stretches; a test
+  // that passes only on its retry is named in the log and in npm test's summary, never hidden.
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, retries: 1 });
   // The runners cannot pass mocha options through VS Code, only environment: see scripts/vscode-host.
   const grep = process.env.WASIP1_TEST_GREP;
   if (grep) {
@@ -22,13 +24,22 @@ export function run(): Promise<void> {
 
   return new Promise((resolve, reject) => {
     try {
+      // Named in npm test's closing lines, so a log's tail says which test failed and why.
+      const failedTests: string[] = [];
+      const retriedTests: string[] = [];
       const runner = mocha.run((failures) => {
         const results = process.env.WASIP1_TEST_RESULTS;
         if (results) {
-          fs.writeFileSync(results, JSON.stringify({ passed: runner.stats?.passes ?? 0, failed: failures, pending: runner.stats?.pending ?? 0 }));
+          fs.writeFileSync(results, JSON.stringify({ passed: runner.stats?.passes ?? 0, failed: failures, pending: runner.stats?.pending ?? 0, failedTests, retriedTests }));
         }
         if (failures > 0) reject(new Error(`${failures} extension-host test(s) failed`));
         else resolve();
+      });
+      runner.on('fail', (test, error: Error) => failedTests.push(`${test.fullTitle()}: ${String(error?.message ?? error).split('\n')[0]}`));
+      runner.on('retry', (test, error: Error) => {
+        const line = `${test.fullTitle()}: ${String(error?.message ?? error).split('\n')[0]}`;
+        retriedTests.push(line);
+        console.log(`retrying after a failure: ${line}`);
       });
     } catch (error) {
       reject(error);

@@ -19,6 +19,12 @@ export const WASM_TIERING_FLAG = '--wasm-tiering-budget=36000000';
 const MIN_V8 = 10;
 const MAX_V8 = 13;
 
+/** The flag when this V8 is known to take it, for the command line of a node started to run a guest. */
+export function wasmTuningArguments(v8Version: string = process.versions.v8): string[] {
+  const major = Number.parseInt(v8Version, 10);
+  return major >= MIN_V8 && major <= MAX_V8 ? [WASM_TIERING_FLAG] : [];
+}
+
 /**
  * Applies the flag unless node was started with it. Returns how it stands: 'command line',
  * 'applied', or 'unknown V8' when this V8's flags are not known to include it.
@@ -27,8 +33,7 @@ export async function tuneWasmEngine(
   execArgv: readonly string[] = process.execArgv, v8Version: string = process.versions.v8,
 ): Promise<'command line' | 'applied' | 'unknown V8'> {
   if (execArgv.some((arg) => arg.startsWith('--wasm-tiering-budget'))) return 'command line';
-  const major = Number.parseInt(v8Version, 10);
-  if (!(major >= MIN_V8 && major <= MAX_V8)) return 'unknown V8';
+  if (!wasmTuningArguments(v8Version).length) return 'unknown V8';
   const { setFlagsFromString } = await import('node:v8');
   setFlagsFromString(WASM_TIERING_FLAG);
   return 'applied';

@@ -30,6 +30,8 @@ export class FdInput implements InputStream {
   private heldEnd = 0;
   private ended = false;
   private probeDelayMs = FIRST_PROBE_MS;
+  /** Called once, at the guest's first read or poll of stdin (an editor tells the user how to end the input). */
+  onFirstUse: (() => void) | undefined;
 
   private constructor(
     private readonly fd: number,
@@ -56,7 +58,7 @@ export class FdInput implements InputStream {
   }
 
   read(target: Uint8Array, offset: number, length: number, blocking: boolean): number {
-    this.watched = true;
+    this.watch();
     if (length === 0) return 0;
     if (this.fd < 0) return 0;
     if (!this.streaming) return this.readDirect(target, offset, length);
@@ -87,7 +89,7 @@ export class FdInput implements InputStream {
   }
 
   readable(): boolean {
-    this.watched = true;
+    this.watch();
     if (!this.streaming || this.ended || this.heldEnd > this.heldStart) return true;
     this.fill();
     return this.ended || this.heldEnd > this.heldStart;
@@ -100,6 +102,12 @@ export class FdInput implements InputStream {
   close(): void {
     if (this.probe !== undefined) closeSync(this.probe);
     this.probe = undefined;
+  }
+
+  private watch(): void {
+    if (this.watched) return;
+    this.watched = true;
+    this.onFirstUse?.();
   }
 
   /** True while the guest waits for input that only probing can notice. */

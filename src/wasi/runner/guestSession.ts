@@ -37,6 +37,8 @@ export interface GuestIo {
   stopRequested(): boolean;
   /** Descriptors after the preopened directories (listening sockets). */
   addDescriptors?(host: WasiHost): void;
+  /** The guest is instantiated (host modules loaded, imports checked) and about to run. */
+  instantiated?(): void;
 }
 
 /** A failure that ends the run before the guest starts, with the reason the embedder sees. */
@@ -98,6 +100,7 @@ export class GuestSession {
         Object.assign(userImports, hostModuleImports(loaded, imports));
       }
       this.instance = host.instantiate(module);
+      io.instantiated?.();
 
       const mode = this.config.mode ?? { kind: 'command' };
       if (mode.kind === 'command') return plainOutcome(host.run(this.instance));

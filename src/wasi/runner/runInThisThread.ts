@@ -57,21 +57,30 @@ function readLimits(): string | undefined {
   }
 }
 
+/** What an embedder learns of a run on this thread while it runs (the thread is the guest's, so only by callback). */
+export interface ThisThreadRunEvents {
+  /** The guest is instantiated and about to run. */
+  instantiated?(): void;
+  /** The guest read or polled stdin for the first time. */
+  stdinFirstUsed?(): void;
+}
+
 /** A guest to run on this thread, with this process's stdio; the thread is the guest's until it ends. */
 export class ThisThreadRun {
-  private constructor(private readonly config: GuestConfig, private readonly stdin: FdInput) {}
+  private constructor(private readonly config: GuestConfig, private readonly stdin: FdInput, private readonly events: ThisThreadRunEvents) {}
 
   /**
    * The run, or why this thread cannot hold it: the stack (see stackProblem) or a stdin whose
    * readiness cannot be learnt without a second thread (a socket, a pipe outside Linux).
    */
-  static prepare(config: GuestConfig): ThisThreadRun | { problem: string } {
+  static prepare(config: GuestConfig, events: ThisThreadRunEvents = {}): ThisThreadRun | { problem: string } {
     if (process.platform !== 'linux') return { problem: 'only on Linux' };
     const problem = stackProblem(process.execArgv, readLimits());
     if (problem) return { problem };
     const stdin = FdInput.open(0);
     if (!stdin) return { problem: 'stdin is neither a file, a pipe nor a terminal' };
-    return new ThisThreadRun(config, stdin);
+    stdin.onFirstUse = events.stdinFirstUsed;
+    return new ThisThreadRun(config, stdin, events);
   }
 
   async run(module: GuestModuleInfo): Promise<RunResult> {
@@ -82,6 +91,7 @@ export class ThisThreadRun {
         stdout: new FdOutput(1),
         stderr: new FdOutput(2),
         readiness: new FdReadiness(this.stdin),
+        instantiated: this.events.instantiated,
         // Ctrl-C ends the process itself: nothing else can interrupt a guest that owns the thread.
         stopRequested: () => false,
       });
