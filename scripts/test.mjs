@@ -36,9 +36,8 @@ export function summaryLine(steps) {
 function countReport(file) {
   if (!existsSync(file)) return {};
   const report = readFileSync(file, 'utf8');
-  // The spec reporter repeats each failing test, indented under its suites, after "✖ failing tests:".
-  const failing = report.split(/^✖ failing tests:$/m)[1] ?? '';
-  const failedTests = [...failing.matchAll(/^\s*✖ (.+?)(?: \([\d.]+m?s\))?$/gm)].map((m) => m[1]);
+  // Every failed test and suite, once (a suite is listed as well as its failing tests).
+  const failedTests = [...new Set([...report.matchAll(/^\s*✖ (.+?)(?: \([\d.]+m?s\))?$/gm)].map((m) => m[1]))].filter((name) => name !== 'failing tests:');
   // A cancelled test (its file's process ended before it finished) did not pass: it counts as failed.
   const count = (what) => Number(new RegExp(`^ℹ ${what} (\\d+)`, 'm').exec(report)?.[1] ?? 0);
   return { passed: count('pass'), failed: count('fail') + count('cancelled'), failedTests };

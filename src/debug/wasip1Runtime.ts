@@ -126,9 +126,17 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
 
   /** Builds the program if it is Go source; compile errors come back as data. The guest's thread or process boots meanwhile. */
   async prepare(launch: Wasip1LaunchArguments, signal?: AbortSignal): Promise<PreparedProgram> {
-    const inProcess = Wasip1Runtime.runsInProcess(launch);
-    if (inProcess) this.process ??= new ChildProcessRun(this.processScript, this.stdinFd);
-    else this.thread ??= new GuestThread(this.workerScript);
+    let inProcess = Wasip1Runtime.runsInProcess(launch);
+    if (inProcess) {
+      try {
+        this.process ??= new ChildProcessRun(this.processScript, this.stdinFd);
+      } catch (error) {
+        // No FIFO to be had (no mkfifo, an unwritable temp directory): the worker runs it instead.
+        this.emit('output', 'console', `Running in the debugger's worker: no process of its own (${(error as Error).message})\n`);
+        inProcess = false;
+      }
+    }
+    if (!inProcess) this.thread ??= new GuestThread(this.workerScript);
     let prepared: PreparedProgram | undefined;
     try {
       // The guest's process compiles the module itself: here it is only checked.
@@ -141,7 +149,8 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
 
   start(launch: Wasip1LaunchArguments, program: { wasmPath: string; bytes: Uint8Array; hostModules?: HostModuleSource[]; listing?: string; module?: WebAssembly.Module; debugInfo?: (signal: AbortSignal) => Promise<DebugInformation> }, options: StartOptions = {}): void {
     const setup = (this.setup = guestSetup(launch, program.wasmPath));
-    if (this.process || Wasip1Runtime.runsInProcess({ noDebug: options.noDebug, trace: options.trace })) {
+    // prepare() chose: a run without the debugger has its process by now.
+    if (this.process) {
       this.startProcess(launch, program, options);
       return;
     }
@@ -237,7 +246,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   /** A run without the debugger, in the guest's own process: output as bytes from its pipes, events from its control socket. */
   private startProcess(launch: Wasip1LaunchArguments, program: { wasmPath: string; hostModules?: HostModuleSource[] }, options: StartOptions): void {
     const setup = this.setup as GuestSetup;
-    const child = this.process ?? new ChildProcessRun(this.processScript, this.stdinFd);
+    const child = this.process as ChildProcessRun;
     this.process = undefined;
     this.processRunning = true;
     const deliver = (stream: 'stdout' | 'stderr'): ((bytes: Uint8Array) => void) =>
