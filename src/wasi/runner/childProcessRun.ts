@@ -5,13 +5,15 @@
 // runs the guest on its thread only where the in-thread runner can (runInThisThread.ts).
 //
 // The child (childProcessGuest.ts, dist/guestProcess.js) gets:
-//   fd 0  a pipe (a FIFO, so the guest reads a real pipe, as from a shell), fed by writeStdin/endStdin
-//   fd 1, 2  the guest's stdout and stderr, read here as bytes
+//   fd 0  a pipe fed by writeStdin/endStdin, or the embedder's own descriptor
+//   fd 1, 2  pipes whose bytes come out here as 'stdout' and 'stderr' events
 //   fd 3  the control socket: the setup as one JSON line in, events as JSON lines out
+// The pipes are FIFOs, real pipes as a shell gives them: node's own 'pipe' is a socket pair, which
+// the in-thread runner cannot wait on for stdin, and whose reads here could not be paced (below).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { Socket } from 'node:net';
+import { Socket, type OnReadOpts, type SocketConstructorOpts } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Preopen } from '../host';
@@ -54,6 +56,16 @@ const DEEP_STACK_SHELL =
   `ulimit -s $((k + ${NATIVE_MARGIN_KIB})) 2>/dev/null || k=$((s > 1496 ? s - ${NATIVE_MARGIN_KIB} : 984)); ` +
   'exec "$0" --stack-size=$k "$@"';
 
+/** One read of the guest's output at most; a full read is followed by the next at once. */
+const OUTPUT_READ_BYTES = 64 * 1024;
+/**
+ * After a short read, how long the next waits: the kernel gathers what the guest writes meanwhile.
+ * A guest writing 16 bytes a call made one read and one delivery per call (200,000 of them for
+ * bench/programs/smallwrites, doubling its CPU time); paced, a few hundred. The first bytes after a
+ * quiet spell are read at once, so a prompt is never late.
+ */
+const OUTPUT_PACE_MS = 1;
+
 export interface ChildProcessRunEvents {
   event: [event: ChildGuestEvent];
   stdout: [bytes: Buffer];
@@ -82,39 +94,80 @@ export class ChildProcessRun extends EventEmitter<ChildProcessRunEvents> {
    */
   constructor(script: string, stdinFd?: number) {
     super();
-    const stdin = stdinFd === undefined ? fifoPair() : undefined;
-    this.child = spawn('/bin/sh', ['-c', DEEP_STACK_SHELL, process.execPath, ...wasmTuningArguments(), script], {
-      // The extension host may be Electron: run it as plain node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: [stdin?.reader ?? stdinFd, 'pipe', 'pipe', 'pipe'],
-    });
+    const fifos = makeFifos(stdinFd === undefined ? 3 : 2);
+    const [stdout, stderr] = fifos;
+    const stdin = fifos[2];
+    try {
+      this.child = spawn('/bin/sh', ['-c', DEEP_STACK_SHELL, process.execPath, ...wasmTuningArguments(), script], {
+        // The extension host may be Electron: run it as plain node.
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        stdio: [stdin?.reader ?? stdinFd, stdout.writer, stderr.writer, 'pipe'],
+      });
+    } finally {
+      // The child has its ends; ours would hold the pipes open (no end of file for either side).
+      for (const fd of [stdout.writer, stderr.writer, stdin?.reader]) if (fd !== undefined) closeSync(fd);
+    }
     if (stdin) {
-      closeSync(stdin.reader);
       this.stdinWriter = new Socket({ fd: stdin.writer, readable: false, writable: true });
       // A guest that exits without reading its input makes the pending bytes fail with EPIPE: nobody reads them.
       this.stdinWriter.on('error', () => undefined);
     }
+    this.outputs = [this.pacedReader(stdout.reader, 'stdout'), this.pacedReader(stderr.reader, 'stderr')];
     this.control = this.child.stdio[CONTROL_FD] as Socket;
     this.control.setEncoding('utf8');
     this.control.on('data', (text: string) => this.onControl(text));
     this.control.on('error', () => undefined);
-    this.child.stdout?.on('data', (bytes: Buffer) => this.emit('stdout', bytes));
-    this.child.stderr?.on('data', (bytes: Buffer) => this.emit('stderr', bytes));
     this.child.on('error', () => undefined);
-    this.child.on('close', (code, signal) => {
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => this.child.on('close', (code, signal) => resolve({ code, signal })));
+    // Closed once the process is gone and all it wrote has been delivered.
+    void Promise.all([exited, ...this.outputs.map((output) => output.drained)]).then(([status]) => {
       this.stdinWriter?.destroy();
-      this.emit('closed', this.outcome, { code, signal });
+      this.emit('closed', this.outcome, status);
     });
     // A process still waiting for its guest keeps nobody's process alive.
     this.unref();
+  }
+
+  private readonly outputs: { socket: Socket; drained: Promise<void> }[];
+
+  /** Reads one of the guest's output pipes into one reused buffer, pacing reads after short ones. */
+  private pacedReader(fd: number, stream: 'stdout' | 'stderr'): { socket: Socket; drained: Promise<void> } {
+    let resumeTimer: NodeJS.Timeout | undefined;
+    // `onread` (one buffer, reads handed to a callback, pause() stopping reads at once) is the
+    // constructor's as well as connect()'s in node, though @types/node names it for connect only.
+    const options: SocketConstructorOpts & { onread: OnReadOpts } = {
+      fd,
+      readable: true,
+      writable: false,
+      onread: {
+        buffer: Buffer.allocUnsafe(OUTPUT_READ_BYTES),
+        callback: (length: number, buffer: Uint8Array) => {
+          this.emit(stream, Buffer.from(buffer.subarray(0, length)));
+          if (length < OUTPUT_READ_BYTES && !resumeTimer) {
+            socket.pause();
+            resumeTimer = setTimeout(() => {
+              resumeTimer = undefined;
+              socket.resume();
+            }, OUTPUT_PACE_MS);
+          }
+          return true;
+        },
+      },
+    };
+    const socket = new Socket(options);
+    socket.on('error', () => undefined);
+    const drained = new Promise<void>((resolve) => socket.once('close', () => {
+      clearTimeout(resumeTimer);
+      resolve();
+    }));
+    return { socket, drained };
   }
 
   /** Hands the process its guest. */
   begin(setup: ChildGuestSetup): void {
     this.begun = true;
     this.child.ref();
-    (this.child.stdout as Socket).ref();
-    (this.child.stderr as Socket).ref();
+    for (const output of this.outputs) output.socket.ref();
     this.control.ref();
     this.control.write(JSON.stringify(setup) + '\n');
   }
@@ -148,8 +201,7 @@ export class ChildProcessRun extends EventEmitter<ChildProcessRunEvents> {
 
   private unref(): void {
     this.child.unref();
-    (this.child.stdout as Socket | null)?.unref();
-    (this.child.stderr as Socket | null)?.unref();
+    for (const output of this.outputs) output.socket.unref();
     this.control.unref();
   }
 
@@ -171,25 +223,33 @@ export class ChildProcessRun extends EventEmitter<ChildProcessRunEvents> {
 }
 
 /**
- * Both ends of a new FIFO, opened blocking: the child reads a pipe as it would from a shell (node's
- * own 'pipe' is a socket pair, which the in-thread runner cannot wait on). Opening the read end
- * needs a writer first (or it blocks): a read-write open holds the FIFO meanwhile. The FIFO's name
- * is gone before this returns.
+ * `count` new FIFOs, both ends of each opened blocking (node makes its own ends non-blocking).
+ * Opening one end needs the other open first (or it blocks): a read-write open holds each FIFO
+ * meanwhile. Their names are gone before this returns.
  */
-function fifoPair(): { reader: number; writer: number } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'wasip1-stdin-'));
-  const fifo = path.join(dir, 'stdin');
+function makeFifos(count: number): { reader: number; writer: number }[] {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wasip1-stdio-'));
+  const opened: { reader: number; writer: number }[] = [];
   try {
-    const made = spawnSync('mkfifo', ['-m', '600', fifo]);
+    const names = Array.from({ length: count }, (_, i) => path.join(dir, String(i)));
+    const made = spawnSync('mkfifo', ['-m', '600', ...names]);
     if (made.status !== 0) throw new Error(`mkfifo failed: ${made.stderr?.toString().trim() || made.error?.message}`);
-    const holder = openSync(fifo, constants.O_RDWR);
-    try {
-      const reader = openSync(fifo, constants.O_RDONLY);
-      const writer = openSync(fifo, constants.O_WRONLY);
-      return { reader, writer };
-    } finally {
-      closeSync(holder);
+    for (const name of names) {
+      const holder = openSync(name, constants.O_RDWR);
+      try {
+        const reader = openSync(name, constants.O_RDONLY);
+        opened.push({ reader, writer: openSync(name, constants.O_WRONLY) });
+      } finally {
+        closeSync(holder);
+      }
     }
+    return opened;
+  } catch (error) {
+    for (const { reader, writer } of opened) {
+      closeSync(reader);
+      closeSync(writer);
+    }
+    throw error;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
