@@ -112,8 +112,9 @@ async function runOnce(host, program, timeoutMs) {
 }
 
 /**
- * The editor row counts from the Run button on: editorRunner.mjs writes what its own node's start-up
- * and the runtime's loading cost before the run began (the extension host has both already).
+ * The editor row counts from the Run button on: editorRunner.mjs writes the CPU time its own node's
+ * start-up and the runtime's loading took before the run began (the extension host has both
+ * already), and the wall time from then until the guest's end.
  */
 function subtractEditorLoad(result, file) {
   let loaded;
@@ -123,7 +124,7 @@ function subtractEditorLoad(result, file) {
   } catch {
     return;
   }
-  result.seconds -= loaded.seconds;
+  if (loaded.runSeconds !== undefined) result.seconds = loaded.runSeconds;
   if (result.cpuSeconds !== undefined) result.cpuSeconds -= loaded.cpuSeconds;
 }
 

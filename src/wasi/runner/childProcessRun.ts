@@ -98,7 +98,10 @@ export class ChildProcessRun extends EventEmitter<ChildProcessRunEvents> {
     const [stdout, stderr] = fifos;
     const stdin = fifos[2];
     try {
-      this.child = spawn('/bin/sh', ['-c', DEEP_STACK_SHELL, process.execPath, ...wasmTuningArguments(), script], {
+      // Under Electron (desktop VS Code) the flag is set from code instead: an option its node does
+      // not take would end the process before it starts (tuneWasmEngine only prints a warning).
+      const tuning = process.versions.electron ? [] : wasmTuningArguments();
+      this.child = spawn('/bin/sh', ['-c', DEEP_STACK_SHELL, process.execPath, ...tuning, script], {
         // The extension host may be Electron: run it as plain node.
         env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
         stdio: [stdin?.reader ?? stdinFd, stdout.writer, stderr.writer, 'pipe'],
