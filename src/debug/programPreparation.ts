@@ -2,7 +2,7 @@
 // directory, a .go file, an import path) is built for wasip1 with the user's Go first. A failed
 // build comes back as located diagnostics, never as an exception with a stack.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findGo, GoDiscoveryError } from '../gotool/goDiscovery';
@@ -21,6 +21,7 @@ export type PreparedProgram =
   | {
       ok: true;
       wasmPath: string;
+      /** The module; only its interface's bytes when prepared with `compile: false` (another process reads the file). */
       bytes: Uint8Array;
       built: boolean;
       hostModules: HostModuleSource[];
@@ -54,14 +55,15 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
     return { ok: false, message: error.message, diagnostics: [], lines: [error.message] };
   }
   const program = path.resolve(launch.program);
+  const compile = options.compile ?? true;
   if (program.endsWith('.wasm')) {
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(program);
+      bytes = compile ? readFileSync(program) : interfaceBytes(program);
     } catch (error) {
       return { ok: false, message: `Cannot read ${program}: ${(error as Error).message}`, diagnostics: [], lines: [] };
     }
-    return checked({ ok: true, wasmPath: program, bytes, built: false, hostModules }, options.compile);
+    return checked({ ok: true, wasmPath: program, bytes, built: false, hostModules }, compile);
   }
 
   let go;
@@ -114,7 +116,8 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
         return info.ok ? { listing: info.listing } : { problem: `The debug information did not build: ${info.output.trim().split('\n').slice(-3).join(' ')}` };
       }
     : undefined;
-  return checked({ ok: true, wasmPath: result.wasmPath, bytes: readFileSync(result.wasmPath), built: true, hostModules, listing, debugInfo }, options.compile);
+  const bytes = compile ? readFileSync(result.wasmPath) : interfaceBytes(result.wasmPath);
+  return checked({ ok: true, wasmPath: result.wasmPath, bytes, built: true, hostModules, listing, debugInfo }, compile);
 }
 
 /**
@@ -127,7 +130,14 @@ async function checked(program: Extract<PreparedProgram, { ok: true }>, compile 
   const checks = { hostModules: program.hostModules.map((m) => m.module), interfaceOnly: true };
   try {
     if (!compile) {
-      checkGuestModule(program.bytes, program.wasmPath, {}, checks);
+      try {
+        checkGuestModule(program.bytes, program.wasmPath, {}, { ...checks, prefix: true });
+      } catch (error) {
+        // A prefix that did not hold the whole interface: the whole file says what is wrong, if anything.
+        if (!(error instanceof GuestModuleError) || error.reason !== 'malformed' || program.bytes.length < INTERFACE_PREFIX_BYTES) throw error;
+        program = { ...program, bytes: readFileSync(program.wasmPath) };
+        checkGuestModule(program.bytes, program.wasmPath, {}, checks);
+      }
       return program;
     }
     // Compiled here, on V8's background threads, once: a run in the debugger's worker reuses it.
@@ -140,12 +150,30 @@ async function checked(program: Extract<PreparedProgram, { ok: true }>, compile 
   }
 }
 
+/** Enough of a module's first bytes to hold its interface (a Go program's is some tens of KiB). */
+const INTERFACE_PREFIX_BYTES = 256 * 1024;
+
+/**
+ * The bytes the checks need when another process runs the module (the editor's Run): its first
+ * INTERFACE_PREFIX_BYTES, or all of a smaller file. Reading and keeping a whole Go program (2 MB
+ * and more) in the editor cost ~20 ms of CPU.
+ */
+function interfaceBytes(file: string): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const prefix = Buffer.allocUnsafe(INTERFACE_PREFIX_BYTES);
+    return prefix.subarray(0, readSync(fd, prefix, 0, INTERFACE_PREFIX_BYTES, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The host's advice for the command line, which means nothing to someone in an editor. */
 const CLI_IMPORT_ADVICE = /supply it with --import (\S+?)=FILE\.mjs/g;
 
 /** How an editor supplies host modules: VS Code's setting, and any launch configuration's `imports`. */
 function importsHint(bytes: Uint8Array): string {
-  const modules = [...new Set(parseWasmModule(bytes).imports.map((i) => i.module).filter((m) => m !== WASI_MODULE))];
+  const modules = [...new Set(parseWasmModule(bytes, { interfaceOnly: true, prefix: true }).imports.map((i) => i.module).filter((m) => m !== WASI_MODULE))];
   if (!modules.length) return '';
   const example = `{ ${modules.map((m) => `"${m}": "${m}.mjs"`).join(', ')} }`;
   return `\nSupply ${modules.length === 1 ? 'it' : 'them'} in the setting wasip1.hostModules, e.g. ${example} (files relative to the workspace folder), or with "imports" in the launch configuration.`;

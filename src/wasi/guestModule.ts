@@ -98,10 +98,10 @@ export async function prepareGuestModule(
  * prepareGuestModule's checks without compiling: for a process that hands the module to another
  * one (the editor's Run, whose guest process compiles it) and still fails fast on what cannot run.
  */
-export function checkGuestModule(bytes: Uint8Array, displayName: string, supplied: SuppliedFunctions = {}, options: PrepareOptions = {}): WasmModule {
+export function checkGuestModule(bytes: Uint8Array, displayName: string, supplied: SuppliedFunctions = {}, options: PrepareOptions & { prefix?: boolean } = {}): WasmModule {
   let parsed: WasmModule;
   try {
-    parsed = parseWasmModule(bytes, { interfaceOnly: options.interfaceOnly });
+    parsed = parseWasmModule(bytes, { interfaceOnly: options.interfaceOnly, prefix: options.prefix });
   } catch (error) {
     throw formatProblem(error, displayName);
   }

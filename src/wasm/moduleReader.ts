@@ -189,6 +189,11 @@ export interface ParseOptions {
    * those. A Go binary's interface is read in well under a millisecond, the whole module in 5-15.
    */
   interfaceOnly?: boolean;
+  /**
+   * With interfaceOnly: `bytes` are only the file's first bytes. A section after the exports that
+   * runs past them ends the parse, instead of being reported as truncated.
+   */
+  prefix?: boolean;
 }
 
 const EXPORT_RANK = SECTION_RANK[7];
@@ -213,6 +218,7 @@ export function parseWasmModule(bytes: Uint8Array, options: ParseOptions = {}): 
     const size = r.u32('the section size');
     const offset = r.pos;
     if (size > bytes.length - offset) {
+      if (interfaceOnly && options.prefix && id !== 0 && SECTION_RANK[id] > EXPORT_RANK) break;
       throw new WasmFormatError(
         'truncated',
         `truncated ${idName} section: it starts at byte ${hexOffset(headerOffset)} and declares ${size} bytes, but the file ends ${bytes.length - offset} bytes later`,

@@ -156,6 +156,21 @@ describe('hand-built module', () => {
     assert.throws(() => parseWasmModule(badImport, { interfaceOnly: true }), (err: unknown) => err instanceof WasmFormatError && /type index 5/.test(err.message));
   });
 
+  test('prefix: the first bytes of a file read its interface when they hold it, and say truncated when they do not', () => {
+    const whole = parseWasmModule(bytes, { interfaceOnly: true });
+    const exportSection = whole.sections.find((s) => s.name === 'export');
+    assert.ok(exportSection);
+    const exportEnd = exportSection.offset + exportSection.size;
+    // Cut inside the section after the exports (the code): the interface is whole.
+    const cut = bytes.subarray(0, exportEnd + 3);
+    assert.throws(() => parseWasmModule(cut, { interfaceOnly: true }), (err: unknown) => err instanceof WasmFormatError && err.reason === 'truncated');
+    const read = parseWasmModule(cut, { interfaceOnly: true, prefix: true });
+    assert.deepEqual(read.imports, whole.imports);
+    assert.deepEqual(read.exports, whole.exports);
+    // Cut inside the exports: still truncated.
+    assert.throws(() => parseWasmModule(bytes.subarray(0, exportEnd - 1), { interfaceOnly: true, prefix: true }), (err: unknown) => err instanceof WasmFormatError && err.reason === 'truncated');
+  });
+
   test('a module exporting _initialize and no _start is a reactor', () => {
     const reactor = tinyModule({ withStart: false });
     assert.equal(WebAssembly.validate(reactor), true);
