@@ -586,6 +586,12 @@ class DebugWorker {
           return this.variables.evaluate(command.expression, this.frameAt(command.frame), this.memoryView());
         });
         break;
+      case 'goSetVariable':
+        this.reply(command.id, () => {
+          if (!this.variables) throw new Error('this module has no Go variables to set');
+          return this.variables.setVariable(command.reference, command.name, command.value, this.frameAt(command.frame), this.memoryView());
+        });
+        break;
       case 'terminate':
         this.terminating = true;
         this.paused = false;

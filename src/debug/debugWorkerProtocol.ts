@@ -66,7 +66,8 @@ export type WorkerRequest =
   /** The Go scopes of frame `frame` of the stop (an index into its frames). */
   | { kind: 'goScopes'; frame: number }
   | { kind: 'goVariables'; reference: number; start?: number; count?: number }
-  | { kind: 'goEvaluate'; expression: string; frame: number };
+  | { kind: 'goEvaluate'; expression: string; frame: number }
+  | { kind: 'goSetVariable'; reference: number; name: string; value: string; frame: number };
 
 export type WorkerCommand =
   | { kind: 'breakpoints'; breakpoints: FunctionBreakpointSpec[] }

@@ -303,6 +303,44 @@ function call(fn: string, args: Operand[]): Operand {
   return fail(`${fn}(${describe(x)}) is not a conversion or builtin understood here`);
 }
 
+const FLOAT_BYTES: Record<string, number> = { float32: 4, float64: 8 };
+
+/**
+ * The bytes that give `target` the value of `operand`, as a Go assignment would, for a bool, an
+ * integer or a float variable (named types too): an integer must fit the target's size, an integer
+ * target takes only a whole number. A string cannot be set: its bytes may be shared (a literal, a
+ * substring) and new ones cannot be allocated without running the program.
+ */
+export function assignmentBytes(target: GoValue, operand: Operand): Uint8Array {
+  const kind = target.scalarKind;
+  if (target.raw) return fail(`${target.name} cannot be read: ${target.raw.reason}`);
+  if (kind === 'string') return fail('a string cannot be set: its bytes may be shared with other strings, and new ones cannot be allocated while the program is stopped');
+  const x = basic(operand);
+  if (kind === 'bool') {
+    if (x.t !== 'bool') return fail(`cannot use ${describe(x)} as ${target.type}`);
+    return Uint8Array.of(x.v ? 1 : 0);
+  }
+  if (kind && kind in INT_BITS) {
+    const [bits, signed] = INT_BITS[kind];
+    let v: bigint;
+    if (x.t === 'int') v = x.v;
+    else if (x.t === 'float' && Number.isInteger(x.v)) v = BigInt(x.v);
+    else return fail(`cannot use ${describe(x)} as ${target.type}`);
+    if ((signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v)) !== v) return fail(`${v} overflows ${target.type}`);
+    const bytes = new Uint8Array(bits / 8);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = Number((BigInt.asUintN(bits, v) >> BigInt(8 * i)) & 0xffn);
+    return bytes;
+  }
+  if (kind && kind in FLOAT_BYTES) {
+    if (x.t !== 'int' && x.t !== 'float') return fail(`cannot use ${describe(x)} as ${target.type}`);
+    const view = new DataView(new ArrayBuffer(FLOAT_BYTES[kind]));
+    if (kind === 'float32') view.setFloat32(0, Number(x.v), true);
+    else view.setFloat64(0, Number(x.v), true);
+    return new Uint8Array(view.buffer);
+  }
+  return fail(`${target.name} is ${target.type}: only bools and numbers can be set`);
+}
+
 /** A Go value as a basic operand where its type is basic; other values stay values. */
 function basic(operand: Operand): Operand {
   if (operand.t !== 'value') return operand;

@@ -6,7 +6,7 @@
 // the two builds, the frame says so instead of guessing.
 import { frameMismatches } from '../gotool/goDebugInfoBuild';
 import type { LocalSlot } from './conditionProbes';
-import { display, evaluateGo, GoExpressionError, type GoExpressionNode, parseGoExpression } from './goExpression';
+import { assignmentBytes, display, evaluateGo, GoExpressionError, type GoExpressionNode, parseGoExpression } from './goExpression';
 import { decodeDwarfFunction, frameAddress, type GoDwarfFunction, variablesInScope } from '../wasm/goDwarf';
 import { type DwarfListing, parseDwarfListing } from '../wasm/goDwarfListing';
 import { findGlobals, type GoGlobal } from '../wasm/goGlobals';
@@ -104,6 +104,24 @@ export class GoFrameVariables {
     if (result.t === 'value') return this.show(result.value);
     const { value, type } = display(result);
     return { name: expression, type, value, reference: 0 };
+  }
+
+  /**
+   * Sets `name`, a bool or number shown under `reference`, to the value of a Go expression over
+   * `frame`'s variables, writing it into the guest's memory; returns the variable as it now reads.
+   */
+  setVariable(reference: number, name: string, expression: string, frame: VariableFrame, memory: DataView): ShownVariable {
+    const entry = this.handles[reference - 1];
+    if (!entry) throw new GoExpressionError('the variable is no longer shown: the program has moved on');
+    const index = /^\[(\d+)\]$/.exec(name)?.[1];
+    const candidates = typeof entry === 'function' ? entry() : index !== undefined ? entry.children?.(Number(index), 1) ?? [] : entry.children?.() ?? [];
+    const target = candidates.find((v) => v.name === name);
+    if (!target) throw new GoExpressionError(`${name} is not shown here`);
+    if (target.address === undefined) throw new GoExpressionError(`${name} has no address in memory to write`);
+    const bytes = assignmentBytes(target, evaluateGo(parseGoExpression(expression), this.lookup(frame, memory)));
+    if (target.address + bytes.length > memory.byteLength) throw new GoExpressionError(`${name} is outside the guest's memory`);
+    new Uint8Array(memory.buffer, memory.byteOffset + target.address, bytes.length).set(bytes);
+    return this.show(this.reader(memory).readVariable(target.name, target.type, target.address, bytes.length));
   }
 
   /** A breakpoint's condition at this frame; an error says why it cannot be evaluated. */

@@ -66,6 +66,8 @@ export class Wasip1DebugSession extends LoggingDebugSession {
   /** The goroutines of the last stop, listed as threads while the program runs on. */
   private lastGoroutines: { id: number; name: string }[] | undefined;
   private variables = new Handles<VariableSource>();
+  /** The client references of Go variable containers: the worker reference and frame behind each. */
+  private readonly goContainers = new Map<number, { reference: number; frame: number }>();
   private launchArgs: LaunchRequestArguments | undefined;
   private clientRunsInTerminal = false;
   /** The guest's stdio when `console` is a terminal and the client opened one. */
@@ -121,6 +123,7 @@ export class Wasip1DebugSession extends LoggingDebugSession {
       supportsWriteMemoryRequest: true,
       supportsExceptionInfoRequest: true,
       supportsEvaluateForHovers: true,
+      supportsSetVariable: true,
       exceptionBreakpointFilters: exceptionFilters,
     };
     this.sendResponse(response);
@@ -331,9 +334,9 @@ export class Wasip1DebugSession extends LoggingDebugSession {
       try {
         const go = await this.runtime.goScopes(args.frameId);
         if (go && this.stopped === stop) {
-          scopes.push(new Scope('Arguments', this.variables.create(() => this.goVariables(go.arguments)), false));
-          scopes.push(new Scope('Locals', this.variables.create(() => this.goVariables(go.locals)), false));
-          scopes.push(new Scope('Globals', this.variables.create(() => this.goVariables(go.globals)), true));
+          scopes.push(new Scope('Arguments', this.goContainer(go.arguments, args.frameId), false));
+          scopes.push(new Scope('Locals', this.goContainer(go.locals, args.frameId), false));
+          scopes.push(new Scope('Globals', this.goContainer(go.globals, args.frameId), true));
         }
       } catch {
         // The program ended or cannot answer: the host's scopes still say something.
@@ -349,6 +352,22 @@ export class Wasip1DebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  /** A bool or number of a Go frame (a local, an argument, a global, a field, an element) set to a Go expression's value. */
+  protected override async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
+    const container = this.goContainers.get(args.variablesReference);
+    if (!container || !this.stopped) {
+      this.sendErrorResponse(response, { id: 2010, format: 'Only Go variables can be set, while the program is stopped.', showUser: true });
+      return;
+    }
+    try {
+      const v = this.goVariable(await this.runtime.goSetVariable(container.reference, args.name, args.value, container.frame), container.frame);
+      response.body = { value: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, namedVariables: v.namedVariables };
+      this.sendResponse(response);
+    } catch (error) {
+      this.sendErrorResponse(response, { id: 2011, format: `Cannot set ${args.name}: ${(error as Error).message}`, showUser: true });
+    }
+  }
+
   protected override async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
     const source = this.variables.get(args.variablesReference);
     try {
@@ -359,18 +378,25 @@ export class Wasip1DebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  /** A worker reference's children as DAP variables; each that expands gets its own reference. */
-  private async goVariables(reference: number, args?: DebugProtocol.VariablesArguments): Promise<DebugProtocol.Variable[]> {
-    const shown = await this.runtime.goVariables(reference, args?.start, args?.count);
-    return shown.map((v) => this.goVariable(v));
+  /** A client reference for a worker reference's children, remembered with the frame they belong to (for setVariable). */
+  private goContainer(reference: number, frame: number): number {
+    const handle = this.variables.create((args) => this.goVariables(reference, frame, args));
+    this.goContainers.set(handle, { reference, frame });
+    return handle;
   }
 
-  private goVariable(v: ShownVariable): DebugProtocol.Variable {
+  /** A worker reference's children as DAP variables; each that expands gets its own reference. */
+  private async goVariables(reference: number, frame: number, args?: DebugProtocol.VariablesArguments): Promise<DebugProtocol.Variable[]> {
+    const shown = await this.runtime.goVariables(reference, args?.start, args?.count);
+    return shown.map((v) => this.goVariable(v, frame));
+  }
+
+  private goVariable(v: ShownVariable, frame: number): DebugProtocol.Variable {
     const result: DebugProtocol.Variable = {
       name: v.name,
       value: v.value,
       type: v.type,
-      variablesReference: v.reference ? this.variables.create((args) => this.goVariables(v.reference, args)) : 0,
+      variablesReference: v.reference ? this.goContainer(v.reference, frame) : 0,
     };
     if (v.indexedCount) result.indexedVariables = v.indexedCount;
     if (v.namedCount) result.namedVariables = v.namedCount;
@@ -443,7 +469,7 @@ export class Wasip1DebugSession extends LoggingDebugSession {
     let goProblem: string | undefined;
     if (stop && frameId >= 0 && frameId < OTHER_GOROUTINE_FRAMES && stop.frames[frameId]?.kind === 'go') {
       try {
-        const v = this.goVariable(await this.runtime.goEvaluate(args.expression, frameId));
+        const v = this.goVariable(await this.runtime.goEvaluate(args.expression, frameId), frameId);
         response.body = { result: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, namedVariables: v.namedVariables, memoryReference: v.memoryReference };
         this.sendResponse(response);
         return;
@@ -588,6 +614,7 @@ export class Wasip1DebugSession extends LoggingDebugSession {
   private onStopped(stop: StoppedMessage): void {
     this.stopped = stop;
     this.variables.reset();
+    this.goContainers.clear();
     if (stop.goroutines) this.lastGoroutines = stop.goroutines.map((g) => ({ id: g.id, name: g.name }));
     const event = new StoppedEvent(stop.reason, stop.threadId ?? THREAD_ID, stop.text) as DebugProtocol.StoppedEvent;
     event.body.description = stop.description;
@@ -599,6 +626,7 @@ export class Wasip1DebugSession extends LoggingDebugSession {
   private resumed(): void {
     this.stopped = undefined;
     this.variables.reset();
+    this.goContainers.clear();
   }
 
   private onEnded(end: GuestEnd): void {

@@ -299,6 +299,11 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
     return this.request({ kind: 'goEvaluate', expression, frame });
   }
 
+  /** Sets a bool or number variable shown under `reference` to a Go expression's value (over `frame`'s variables). */
+  goSetVariable(reference: number, name: string, value: string, frame: number): Promise<ShownVariable> {
+    return this.request({ kind: 'goSetVariable', reference, name, value, frame });
+  }
+
   setLineBreakpoints(breakpoints: LineBreakpointSpec[]): void {
     this.send({ kind: 'lineBreakpoints', breakpoints });
   }

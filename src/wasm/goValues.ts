@@ -14,7 +14,7 @@
 // API: new GoValueReader(memory, types, pclntab).read(name, type, address) → GoValue, whose children(start,
 // count) expand it lazily (a big slice is read a page at a time).
 import type { GoPclntab } from './goPclntab';
-import type { GoType, GoTypeTable } from './goTypes';
+import type { GoKind, GoType, GoTypeTable } from './goTypes';
 import { readWord } from './memoryWords';
 
 const utf8 = new TextDecoder();
@@ -34,6 +34,8 @@ export interface GoValue {
   children?: (start?: number, count?: number) => GoValue[];
   /** Set when the value could not be decoded: the bytes that were there and why. */
   raw?: { bytes: Uint8Array; reason: string };
+  /** For a bool, a number or a string (named or not): its kind, which says its size in memory. */
+  scalarKind?: GoKind;
 }
 
 /** Most characters of a string, and elements of a collection, a one-line value shows. */
@@ -124,7 +126,7 @@ export class GoValueReader {
         return { ...base, value: shown, namedCount: 1, children: () => [pointee()] };
       }
       case 'string':
-        return { ...base, value: quote(this.stringAt(address)) };
+        return { ...base, value: quote(this.stringAt(address)), scalarKind: 'string' };
       case 'interface':
         return this.interfaceValue(name, type, address);
       case 'map':
@@ -142,7 +144,7 @@ export class GoValueReader {
         return { ...base, value: index >= 0 ? this.pclntab.funcName(index) : `func at ${hexAddress(pc)}` };
       }
       default:
-        return { ...base, value: this.scalar(type, address) };
+        return { ...base, value: this.scalar(type, address), scalarKind: type.kind };
     }
   }
 

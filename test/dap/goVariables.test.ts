@@ -182,3 +182,49 @@ describe('wasip1 debug adapter: Go conditions and logpoints', () => {
   });
 });
 
+
+describe('wasip1 debug adapter: setting Go variables', () => {
+  let dc: DebugClient | undefined;
+  afterEach(async () => {
+    await dc?.stop();
+    dc = undefined;
+  });
+
+  test('bools and numbers (locals, arguments, fields, slice elements) take Go values the program then runs with; strings and overflows are refused', async () => {
+    const program = fixture('dap_values');
+    const session = await startSession();
+    dc = session.dc;
+    const client = dc;
+    const stopped = stoppedEvent(client);
+    await launch(client, { program }, () => client.setBreakpointsRequest({ source: { path: path.join(program, 'main.go') }, breakpoints: [{ line: 65 }] }));
+    const event = await stopped;
+    const frames = (await client.stackTraceRequest({ threadId: event.body.threadId ?? 1 })).body.stackFrames;
+    const scopes = (await client.scopesRequest({ frameId: frames[0].id })).body.scopes;
+    const scope = (name: string): number => scopes.find((s) => s.name === name)?.variablesReference ?? 0;
+    const set = async (reference: number, name: string, value: string): Promise<string> =>
+      (await client.setVariableRequest({ variablesReference: reference, name, value })).body.value;
+
+    assert.equal(await set(scope('Locals'), 'b', 'false'), 'false');
+    assert.equal(await set(scope('Locals'), 'i8', '-5'), '-5');
+    assert.equal(await set(scope('Locals'), 'f64', 'float64(a) * 1.5'), '7.5', 'the value is a Go expression over the frame');
+    assert.equal(await set(scope('Arguments'), 'a', '7'), '7');
+    const locals = (await client.variablesRequest({ variablesReference: scope('Locals') })).body.variables;
+    const sl = locals.find((v) => v.name === 'sl');
+    assert.equal(await set(sl?.variablesReference ?? 0, '[1]', '99'), '99');
+    const p = locals.find((v) => v.name === 'p');
+    assert.equal(await set(p?.variablesReference ?? 0, 'X', '5'), '5');
+    await assert.rejects(set(scope('Locals'), 'u8', '300'), /Cannot set u8: 300 overflows uint8/);
+    await assert.rejects(set(scope('Locals'), 'x', '"other"'), /Cannot set x: a string cannot be set/);
+    await assert.rejects(set(scope('Locals'), 'b', '1'), /Cannot set b: cannot use/);
+    // What the watch view and the program see afterwards.
+    assert.equal((await client.evaluateRequest({ expression: 'a + int(i8)', frameId: frames[0].id, context: 'watch' })).body.result, '2');
+    const ended = new Promise((resolve) => client.once('terminated', resolve));
+    await client.continueRequest({ threadId: 1 });
+    await ended;
+    // The program runs with what it reads from memory: the argument, the element, the field. (b, i8
+    // and f64 hold constants, which gc's code uses without reading them back.)
+    assert.match(session.output.stdout ?? '', / \{5 2\} &\{5 2\} /);
+    assert.match(session.output.stdout ?? '', / \[10 99\] /);
+    assert.match(session.output.stdout ?? '', /^14$/m, 'total = a + len(s) + len(x) with a = 7');
+  });
+});

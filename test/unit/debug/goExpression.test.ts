@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileCondition, conditionProbeModule } from '../../../src/debug/conditionProbes';
-import { display, evaluateGo, namesIn, parseGoExpression } from '../../../src/debug/goExpression';
+import { assignmentBytes, display, evaluateGo, namesIn, parseGoExpression } from '../../../src/debug/goExpression';
 import type { GoValue } from '../../../src/wasm/goValues';
 
 const scope: Record<string, GoValue> = {
@@ -78,5 +78,29 @@ describe('conditions compiled to wasm', () => {
     assert.deepEqual(run(0n, 0, false), [2, 4]);
     (instance.exports.f as WebAssembly.Global).value = 0;
     assert.deepEqual(run(0n, 0, false), [0, 1, 2, 3, 4], 'a step or a pause sees every site');
+  });
+});
+
+describe('assignmentBytes: what setVariable writes', () => {
+  const target = (type: string, scalarKind: GoValue['scalarKind'], value = '0'): GoValue => ({ name: 'v', type, value, address: 64, scalarKind });
+  const constant = (text: string) => evaluateGo(parseGoExpression(text), () => undefined);
+
+  test('integers as little-endian bytes of the kind\'s size, named types by their kind; overflow refused', () => {
+    assert.deepEqual([...assignmentBytes(target('int8', 'int8'), constant('-5'))], [0xfb]);
+    assert.deepEqual([...assignmentBytes(target('uint16', 'uint16'), constant('0x1234'))], [0x34, 0x12]);
+    assert.deepEqual([...assignmentBytes(target('main.level', 'int32'), constant('-1'))], [0xff, 0xff, 0xff, 0xff]);
+    assert.deepEqual([...assignmentBytes(target('int', 'int'), constant('2.0'))], [2, 0, 0, 0, 0, 0, 0, 0]);
+    assert.throws(() => assignmentBytes(target('int8', 'int8'), constant('128')), /128 overflows int8/);
+    assert.throws(() => assignmentBytes(target('uint', 'uint'), constant('-1')), /-1 overflows uint/);
+    assert.throws(() => assignmentBytes(target('int', 'int'), constant('2.5')), /cannot use/);
+  });
+
+  test('floats, bools; strings and composite values are refused with the reason', () => {
+    assert.deepEqual([...assignmentBytes(target('float32', 'float32'), constant('1.5'))], [0, 0, 0xc0, 0x3f]);
+    assert.equal(new DataView(assignmentBytes(target('main.celsius', 'float64'), constant('3')).buffer).getFloat64(0, true), 3);
+    assert.deepEqual([...assignmentBytes(target('bool', 'bool'), constant('1 < 2'))], [1]);
+    assert.throws(() => assignmentBytes(target('bool', 'bool'), constant('1')), /cannot use/);
+    assert.throws(() => assignmentBytes(target('string', 'string'), constant('"x"')), /a string cannot be set/);
+    assert.throws(() => assignmentBytes(target('main.point', undefined), constant('1')), /only bools and numbers can be set/);
   });
 });
