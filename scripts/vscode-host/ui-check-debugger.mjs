@@ -104,6 +104,27 @@ if (total) {
 }
 await page.screenshot({ path: path.join(shots, '6-variables-in-sum.png') });
 await page.keyboard.press('Escape');
+// Set Value: a double click on total's row in the Variables view edits it; a Go expression, Enter.
+const totalRow = page.locator('.debug-variables .monaco-list-row', { hasText: /^\s*total\s*=/ }).first();
+if (await totalRow.count()) {
+  await totalRow.dblclick();
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('x * 100');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(1500);
+  console.log('variables view after Set Value (total = x * 100):', JSON.stringify(await page.$$eval('.debug-variables .monaco-list-row', (els) => els.map((e) => e.textContent?.replace(/\s+/g, ' ').trim()))));
+  await page.screenshot({ path: path.join(shots, '7-set-value.png') });
+  // Back to line 18 in the editor, where F9 removes the breakpoint.
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press('Control+G');
+  await page.waitForTimeout(500);
+  await page.keyboard.type('18');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(500);
+} else {
+  console.log('no row for total in the Variables view');
+}
 await page.keyboard.press('F9');
 await page.keyboard.press('F5');
 await page.waitForTimeout(3000);
