@@ -27,12 +27,18 @@ await page.keyboard.press('Enter');
 await page.waitForSelector('.tab.active[aria-label*="main.go"]', { timeout: 15000 });
 await page.waitForTimeout(2000);
 
+/** Puts the editor's cursor on `line` of main.go (where F9 toggles a breakpoint). */
+async function goToLine(line) {
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press('Control+G');
+  await page.waitForTimeout(500);
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(500);
+}
+
 // Line 44 (`a := c.add(3)`), then F9.
-await page.keyboard.press('Control+G');
-await page.waitForTimeout(500);
-await page.keyboard.type('44');
-await page.keyboard.press('Enter');
-await page.waitForTimeout(500);
+await goToLine(44);
 await page.keyboard.press('F9');
 await page.waitForTimeout(1000);
 const glyphs = () => page.$$eval('.margin-view-overlays .codicon-debug-breakpoint, .margin-view-overlays [class*="codicon-debug-breakpoint"]', (els) => els.map((e) => e.className));
@@ -81,12 +87,7 @@ console.log('after Step Out (Shift+F11):', JSON.stringify((await callStack()).sl
 await page.screenshot({ path: path.join(shots, '5-step-out.png') });
 // A breakpoint in sum's loop, reached with Continue: its argument and locals in the Variables view,
 // and a hover on `total`.
-await page.click('.monaco-editor .view-lines');
-await page.keyboard.press('Control+G');
-await page.waitForTimeout(500);
-await page.keyboard.type('18');
-await page.keyboard.press('Enter');
-await page.waitForTimeout(500);
+await goToLine(18);
 await page.keyboard.press('F9');
 await page.waitForTimeout(500);
 await page.keyboard.press('F5');
@@ -116,12 +117,7 @@ if (await totalRow.count()) {
   console.log('variables view after Set Value (total = x * 100):', JSON.stringify(await page.$$eval('.debug-variables .monaco-list-row', (els) => els.map((e) => e.textContent?.replace(/\s+/g, ' ').trim()))));
   await page.screenshot({ path: path.join(shots, '7-set-value.png') });
   // Back to line 18 in the editor, where F9 removes the breakpoint.
-  await page.click('.monaco-editor .view-lines');
-  await page.keyboard.press('Control+G');
-  await page.waitForTimeout(500);
-  await page.keyboard.type('18');
-  await page.keyboard.press('Enter');
-  await page.waitForTimeout(500);
+  await goToLine(18);
 } else {
   console.log('no row for total in the Variables view');
 }

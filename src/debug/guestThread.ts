@@ -2,10 +2,9 @@
 // milliseconds to boot, and booting it while the program is built and compiled takes that time
 // off every Run and Debug. The guest's setup follows in one message (debugWorkerThread.ts).
 import { type TransferListItem, Worker } from 'node:worker_threads';
+import { GUEST_STACK_MB } from '../wasi/runner/runInThisThread';
 import { DEBUG_WORKER_MARK, type DebugWorkerSetup } from './debugWorkerProtocol';
 
-/** Go needs a deep wasm stack (Go's own runner gives wasmtime 1 MiB of wasm stack; V8 frames are bigger). */
-const WORKER_STACK_MB = 16;
 
 export class GuestThread {
   readonly worker: Worker;
@@ -15,7 +14,7 @@ export class GuestThread {
   constructor(script: string) {
     this.worker = new Worker(script, {
       workerData: { mark: DEBUG_WORKER_MARK },
-      resourceLimits: { stackSizeMb: WORKER_STACK_MB },
+      resourceLimits: { stackSizeMb: GUEST_STACK_MB },
       stdout: false,
       stderr: false,
     });

@@ -20,6 +20,7 @@ import type { Preopen } from '../host';
 import type { HostModuleSource } from '../hostModules';
 import type { ListeningAddress, TcpListenAddress } from './tcpListeners';
 import { wasmTuningArguments } from './engineTuning';
+import { GUEST_STACK_MB, NATIVE_MARGIN_KIB } from './runInThisThread';
 import type { RunResult } from './workerProtocol';
 
 /** What the child needs to run its guest: everything the CLI's flags would say. */
@@ -42,10 +43,7 @@ export type ChildGuestEvent =
 
 export const CONTROL_FD = 3;
 
-/** The worker's 16 MiB: a Go program recurses as deep in the editor as under `wasip1 run`. */
-const STACK_KIB = 16384;
-/** What runInThisThread.ts keeps below the OS limit for native frames. */
-const NATIVE_MARGIN_KIB = 512;
+const STACK_KIB = GUEST_STACK_MB * 1024;
 
 /**
  * The shell line bin/wasip1 runs before node: raises the soft stack limit to hold V8's stack (where

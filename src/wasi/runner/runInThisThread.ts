@@ -8,10 +8,16 @@ import { FdInput, FdOutput, FdReadiness } from './fdStreams';
 import { GuestSession, type GuestConfig, type GuestModuleInfo } from './guestSession';
 import type { RunResult } from './workerProtocol';
 
+/**
+ * The stack every runner gives a guest by default: a worker's (runWasi, the debugger) and, through
+ * --stack-size, the main thread of `wasip1 run` and of the editor's guest process, so that a Go
+ * program recurses as deep whichever runs it.
+ */
+export const GUEST_STACK_MB = 16;
 /** Go's own runner gives wasmtime 1 MiB of wasm stack; V8's frames are larger, so ask for 4. */
 export const MIN_STACK_KIB = 4096;
 /** Native frames (node's bootstrap, system calls) run past V8's limit: keep this much below the OS limit. */
-const NATIVE_MARGIN_KIB = 512;
+export const NATIVE_MARGIN_KIB = 512;
 
 /** The --stack-size (KiB) node was started with, if any. */
 export function stackSizeFlagKib(execArgv: readonly string[]): number | undefined {

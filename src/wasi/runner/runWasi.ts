@@ -14,6 +14,7 @@ import { checkPreopen, signaturesOf } from './guestSession';
 import { InputPump, OutputPump, type OutputSink } from './stdioPumps';
 import { TcpListeners, type ListeningAddress, type TcpListenAddress } from './tcpListeners';
 import { guestModeFor, type GuestMode, type ReactorRequest, type RunResult, type StartMessage, type WorkerMessage, type WorkerSetup } from './workerProtocol';
+import { GUEST_STACK_MB } from './runInThisThread';
 
 export type { RunResult } from './workerProtocol';
 export type { HostModuleSource } from '../hostModules';
@@ -96,8 +97,6 @@ export interface RunningReactor extends RunningGuest {
   /** Ends the reactor; done then settles with exit code 0. */
   close(): Promise<RunResult>;
 }
-
-const DEFAULT_STACK_MB = 16;
 
 export function runWasi(options: RunOptions): RunningGuest {
   return new GuestRun(options, guestModeFor(options.invoke));
@@ -258,7 +257,7 @@ class GuestRun implements RunningGuest {
     const worker = new Worker(script, {
       workerData: setup,
       transferList: listeners?.workerPorts,
-      resourceLimits: { stackSizeMb: options.stackSizeMb ?? DEFAULT_STACK_MB },
+      resourceLimits: { stackSizeMb: options.stackSizeMb ?? GUEST_STACK_MB },
     });
     this.worker = worker;
     worker.on('message', (message: WorkerMessage) => this.receive(message));
