@@ -100,7 +100,6 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   private process: ChildProcessRun | undefined;
   /** The guest's process once it has its guest. */
   private processChild: ChildProcessRun | undefined;
-  private processRunning = false;
   private processStopped = false;
   private processClosed: Promise<void> | undefined;
 
@@ -240,7 +239,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
   }
 
   get running(): boolean {
-    return (this.worker !== undefined || this.processRunning) && !this.ended;
+    return (this.worker !== undefined || this.processChild !== undefined) && !this.ended;
   }
 
   /** A run without the debugger, in the guest's own process: output as bytes from its pipes, events from its control socket. */
@@ -248,7 +247,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
     const setup = this.setup as GuestSetup;
     const child = this.process as ChildProcessRun;
     this.process = undefined;
-    this.processRunning = true;
+    this.processChild = child;
     const deliver = (stream: 'stdout' | 'stderr'): ((bytes: Uint8Array) => void) =>
       options.stdio ? (bytes) => options.stdio?.(stream, bytes) : textSink((text) => this.emit('output', stream, text));
     child.on('stdout', deliver('stdout'));
@@ -269,7 +268,6 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
         resolve();
       });
     });
-    this.processChild = child;
     if (options.stdin) child.pipeStdin(options.stdin);
     child.begin({
       wasmPath: program.wasmPath,
