@@ -3,12 +3,7 @@
 // call stack is asked of the session as the Call Stack view asks it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-
-interface Message {
-  type: string;
-  event?: string;
-  body?: { reason?: string; threadId?: number; breakpoint?: { verified?: boolean; line?: number }; output?: string };
-}
+import { observeNextSession } from './sessionObserver';
 
 describe('wasip1 Go line breakpoints', () => {
   it('stops at a SourceBreakpoint in main.go with main.main on top of the call stack, then runs on to the end', async function () {
@@ -18,33 +13,17 @@ describe('wasip1 Go line breakpoints', () => {
     const mainGo = vscode.Uri.joinPath(folder.uri, 'main.go');
     const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(mainGo, new vscode.Position(7, 0)));
     vscode.debug.addBreakpoints([breakpoint]);
-    const seen: Message[] = [];
-    let output = '';
-    let stopped!: (threadId: number) => void;
-    const stop = new Promise<number>((resolve) => (stopped = resolve));
-    let ended!: () => void;
-    const end = new Promise<void>((resolve) => (ended = resolve));
-    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('wasip1', {
-      createDebugAdapterTracker: () => ({
-        onDidSendMessage: (message: Message) => {
-          if (message.type !== 'event') return;
-          seen.push(message);
-          if (message.event === 'stopped') stopped(message.body?.threadId ?? 1);
-          if (message.event === 'output') output += message.body?.output ?? '';
-          if (message.event === 'terminated') ended();
-        },
-        onExit: () => ended(),
-      }),
-    });
+    const { observed, stopped, ended, dispose } = observeNextSession();
     try {
       const started = await vscode.debug.startDebugging(folder, { type: 'wasip1', request: 'launch', name: 'debug hello', program: folder.uri.fsPath });
       assert.equal(started, true);
-      const threadId = await Promise.race([stop, end.then(() => assert.fail(`ended without stopping: ${output}`))]);
-      const stoppedEvent = seen.find((m) => m.event === 'stopped');
+      const threadId = await Promise.race([stopped, ended.then(() => assert.fail(`ended without stopping: ${observed.output}`))]);
+      const stoppedEvent = observed.events.find((m) => m.event === 'stopped');
       assert.equal(stoppedEvent?.body?.reason, 'breakpoint');
-      const verified = seen.filter((m) => m.event === 'breakpoint').map((m) => ({ verified: m.body?.breakpoint?.verified, line: m.body?.breakpoint?.line }));
+      const verified = observed.events.filter((m) => m.event === 'breakpoint').map((m) => ({ verified: m.body?.breakpoint?.verified, line: m.body?.breakpoint?.line }));
       assert.deepEqual(verified, [{ verified: true, line: 8 }], 'the breakpoint is verified on line 8');
-      const session = vscode.debug.activeDebugSession;
+      // The session that stopped, not whichever the focus is on.
+      const session = observed.session;
       assert.ok(session);
       const trace = (await session.customRequest('stackTrace', { threadId })) as { stackFrames: { name: string; line: number; source?: { path?: string } }[] };
       assert.equal(trace.stackFrames[0].name, 'main.main');
@@ -55,11 +34,11 @@ describe('wasip1 Go line breakpoints', () => {
       assert.ok(threads.threads.some((t) => t.id === threadId && t.name === 'Goroutine 1 main.main'), JSON.stringify(threads));
       vscode.debug.removeBreakpoints([breakpoint]);
       await session.customRequest('continue', { threadId });
-      await end;
-      assert.match(output, /hello from wasip1/);
+      await ended;
+      assert.match(observed.output, /hello from wasip1/);
     } finally {
       vscode.debug.removeBreakpoints([breakpoint]);
-      tracker.dispose();
+      dispose();
     }
   });
 
@@ -71,27 +50,11 @@ describe('wasip1 Go line breakpoints', () => {
     const program = vscode.Uri.joinPath(folder.uri, '..', 'go', 'dap_values');
     const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.joinPath(program, 'main.go'), new vscode.Position(64, 0)));
     vscode.debug.addBreakpoints([breakpoint]);
-    const requested: string[] = [];
-    let stopped!: (threadId: number) => void;
-    const stop = new Promise<number>((resolve) => (stopped = resolve));
-    let ended!: () => void;
-    const end = new Promise<void>((resolve) => (ended = resolve));
-    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('wasip1', {
-      createDebugAdapterTracker: () => ({
-        onWillReceiveMessage: (message: { type?: string; command?: string }) => {
-          if (message.type === 'request' && message.command) requested.push(message.command);
-        },
-        onDidSendMessage: (message: Message) => {
-          if (message.type === 'event' && message.event === 'stopped') stopped(message.body?.threadId ?? 1);
-          if (message.type === 'event' && message.event === 'terminated') ended();
-        },
-        onExit: () => ended(),
-      }),
-    });
+    const { observed, stopped, ended, dispose } = observeNextSession();
     try {
       assert.equal(await vscode.debug.startDebugging(folder, { type: 'wasip1', request: 'launch', name: 'debug values', program: program.fsPath }), true);
-      const threadId = await Promise.race([stop, end.then(() => assert.fail('ended without stopping'))]);
-      const session = vscode.debug.activeDebugSession;
+      const threadId = await Promise.race([stopped, ended.then(() => assert.fail('ended without stopping'))]);
+      const session = observed.session;
       assert.ok(session);
       const trace = (await session.customRequest('stackTrace', { threadId })) as { stackFrames: { id: number; name: string; line: number }[] };
       assert.equal(`${trace.stackFrames[0].name}:${trace.stackFrames[0].line}`, 'main.inspect:65');
@@ -109,13 +72,13 @@ describe('wasip1 Go line breakpoints', () => {
       }
       const hover = (await session.customRequest('evaluate', { expression: 'pp.X', frameId: trace.stackFrames[0].id, context: 'hover' })) as { result: string };
       assert.equal(hover.result, '1');
-      assert.ok(requested.includes('scopes'), 'VS Code asked for the scopes itself');
+      assert.ok(observed.requests.includes('scopes'), 'VS Code asked for the scopes itself');
       vscode.debug.removeBreakpoints([breakpoint]);
       await session.customRequest('continue', { threadId });
-      await end;
+      await ended;
     } finally {
       vscode.debug.removeBreakpoints([breakpoint]);
-      tracker.dispose();
+      dispose();
     }
   });
 });
