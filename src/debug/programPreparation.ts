@@ -59,7 +59,7 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
   if (program.endsWith('.wasm')) {
     let bytes: Uint8Array;
     try {
-      bytes = compile ? readFileSync(program) : interfaceBytes(program);
+      bytes = moduleBytes(program, compile);
     } catch (error) {
       return { ok: false, message: `Cannot read ${program}: ${(error as Error).message}`, diagnostics: [], lines: [] };
     }
@@ -116,8 +116,7 @@ export async function prepareProgram(launch: Wasip1LaunchArguments, options: Pre
         return info.ok ? { listing: info.listing } : { problem: `The debug information did not build: ${info.output.trim().split('\n').slice(-3).join(' ')}` };
       }
     : undefined;
-  const bytes = compile ? readFileSync(result.wasmPath) : interfaceBytes(result.wasmPath);
-  return checked({ ok: true, wasmPath: result.wasmPath, bytes, built: true, hostModules, listing, debugInfo }, compile);
+  return checked({ ok: true, wasmPath: result.wasmPath, bytes: moduleBytes(result.wasmPath, compile), built: true, hostModules, listing, debugInfo }, compile);
 }
 
 /**
@@ -154,11 +153,12 @@ async function checked(program: Extract<PreparedProgram, { ok: true }>, compile 
 const INTERFACE_PREFIX_BYTES = 256 * 1024;
 
 /**
- * The bytes the checks need when another process runs the module (the editor's Run): its first
- * INTERFACE_PREFIX_BYTES, or all of a smaller file. Reading and keeping a whole Go program (2 MB
- * and more) in the editor cost ~20 ms of CPU.
+ * The module's bytes; when another process runs the module (the editor's Run, `compile` false) only
+ * what the checks need: its first INTERFACE_PREFIX_BYTES, or all of a smaller file. Reading and
+ * keeping a whole Go program (2 MB and more) in the editor cost ~20 ms of CPU.
  */
-function interfaceBytes(file: string): Uint8Array {
+function moduleBytes(file: string, compile: boolean): Uint8Array {
+  if (compile) return readFileSync(file);
   const fd = openSync(file, 'r');
   try {
     const prefix = Buffer.allocUnsafe(INTERFACE_PREFIX_BYTES);

@@ -230,7 +230,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       );
     }
     listeners?.listen().then(
-      (bound) => this.emit('output', 'console', bound.map((a) => `Listening on ${a.host}:${a.port}\n`).join('')),
+      (bound) => this.announceListening(bound),
       (error: Error) => {
         this.emit('output', 'stderr', `${error.message}\n`);
         void this.terminate();
@@ -256,7 +256,7 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       switch (event.kind) {
         case 'ready': this.emit('ready'); break;
         case 'readsStdin': this.emit('readsStdin'); break;
-        case 'listening': this.emit('output', 'console', event.addresses.map((a) => `Listening on ${a.host}:${a.port}\n`).join('')); break;
+        case 'listening': this.announceListening(event.addresses); break;
         case 'listenFailed': this.emit('output', 'stderr', `${event.message}\n`); break;
         case 'ended': break; // with the process's close, once its output is all delivered
       }
@@ -277,6 +277,11 @@ export class Wasip1Runtime extends EventEmitter<Wasip1RuntimeEvents> {
       importModules: program.hostModules ?? [],
       tcpListen: (launch.tcplisten ?? []).map(parseTcpListenAddress),
     });
+  }
+
+  /** The addresses the guest's listening sockets were bound to, whichever runner bound them. */
+  private announceListening(addresses: readonly { host: string; port: number }[]): void {
+    this.emit('output', 'console', addresses.map((a) => `Listening on ${a.host}:${a.port}\n`).join(''));
   }
 
   setBreakpoints(breakpoints: FunctionBreakpointSpec[]): void {

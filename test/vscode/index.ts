@@ -35,9 +35,10 @@ export function run(): Promise<void> {
         if (failures > 0) reject(new Error(`${failures} extension-host test(s) failed`));
         else resolve();
       });
-      runner.on('fail', (test, error: Error) => failedTests.push(`${test.fullTitle()}: ${String(error?.message ?? error).split('\n')[0]}`));
+      const failureLine = (test: Mocha.Runnable, error: Error): string => `${test.fullTitle()}: ${String(error?.message ?? error).split('\n')[0]}`;
+      runner.on('fail', (test, error: Error) => failedTests.push(failureLine(test, error)));
       runner.on('retry', (test, error: Error) => {
-        const line = `${test.fullTitle()}: ${String(error?.message ?? error).split('\n')[0]}`;
+        const line = failureLine(test, error);
         retriedTests.push(line);
         console.log(`retrying after a failure: ${line}`);
       });
